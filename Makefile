@@ -1,0 +1,46 @@
+# Opora: `make run` for a local demo, `make test` for the whole suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/opora
+PYTEST_ARGS ?=
+
+.PHONY: run test lint format test-pg test-browser messages check-deploy audit bench bench-smoke clean
+
+$(VENV)/.run-deps: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-deps: $(VENV)/.run-deps requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.run-deps
+	PORT=$(PORT) scripts/run-local
+
+test: $(VENV)/.dev-deps lint
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev-deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	SECRET_KEY=lint-only $(VENV)/bin/mypy opora tests
+
+format: $(VENV)/.dev-deps
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+test-pg: $(VENV)/.dev-deps
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+
+test-browser: $(VENV)/.dev-deps
+	$(PY) -m pytest -m browser $(PYTEST_ARGS)
+
+messages: $(VENV)/.dev-deps
+	scripts/messages
+
+clean:
+	rm -rf $(VENV) var artifacts

@@ -1,0 +1,1 @@
+"""Turns timeline events into outbox rows, inside the same transaction."""

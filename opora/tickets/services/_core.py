@@ -1,0 +1,81 @@
+"""Shared steps of every service: lock, check the move, keep the watcher's column, write the event."""
+
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.models import User
+
+from opora.domain.clocks import next_watch_at
+from opora.domain.enums import ClockKind, State
+from opora.domain.states import Action, IllegalTransition, next_state
+
+from .. import access
+from ..models import EventKind, Ticket, TicketEvent
+from ..signals import event_recorded
+from .errors import ServiceError
+
+Actor = User | None
+
+
+def lock(ticket: Ticket) -> Ticket:
+    """Re-read the row under a lock so two people can't act on a stale copy."""
+    return Ticket.objects.select_for_update().select_related("organisation").get(pk=ticket.pk)
+
+
+def advance(ticket: Ticket, actor: Actor, action: Action) -> tuple[State, State]:
+    before = State(ticket.state)
+    try:
+        after = next_state(before, action)
+    except IllegalTransition as exc:
+        raise ServiceError(
+            "Это действие недоступно для обращения в состоянии «%(state)s».",
+            code="illegal_transition",
+            params={"state": ticket.get_state_display()},
+        ) from exc
+    access.require(actor, action, ticket)
+    ticket.state = after
+    return before, after
+
+
+def refresh_watch(ticket: Ticket) -> None:
+    warned = {k for k in ClockKind if getattr(ticket, f"{k}_warned_at") is not None}
+    breached = {k for k in ClockKind if getattr(ticket, f"{k}_breached_at") is not None}
+    ticket.watch_at = next_watch_at(ticket.clocks(), warned, breached, ticket.organisation.clock_policy())
+
+
+def clear_clock(ticket: Ticket, kind: ClockKind, due_at: datetime | None = None) -> None:
+    setattr(ticket, f"{kind}_due_at", due_at)
+    for suffix in ("met_at", "warned_at", "breached_at"):
+        setattr(ticket, f"{kind}_{suffix}", None)
+
+
+def record(
+    ticket: Ticket,
+    kind: EventKind,
+    *,
+    at: datetime,
+    actor: Actor = None,
+    actor_label: str = "",
+    states: tuple[State, State] | None = None,
+    note: str = "",
+    internal: bool = False,
+    data: dict[str, Any] | None = None,
+    context: dict[str, Any] | None = None,
+) -> TicketEvent:
+    if not actor_label and actor is not None:
+        actor_label = actor.get_full_name() or actor.get_username()  # type: ignore[attr-defined]
+    before, after = states if states else ("", "")
+    event = TicketEvent.objects.create(
+        ticket=ticket,
+        at=at,
+        actor=actor,
+        actor_label=actor_label,
+        kind=kind,
+        from_state=before,
+        to_state=after,
+        note=note,
+        internal=internal,
+        data=data or {},
+    )
+    event_recorded.send(sender=TicketEvent, event=event, context=context or {})
+    return event

@@ -1,0 +1,156 @@
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from opora.accounts.models import Organisation
+from opora.domain.classes import InvalidClass, normalize_class
+from opora.domain.contacts import InvalidPhone, normalize_phone
+from opora.domain.enums import AuthorRole, Channel, ClockKind, ReplyChannel, RequestType, State
+from opora.domain.numbering import ticket_number
+from opora.domain.routing import routes_at_receipt, suggest_role
+
+from ..models import EventKind, Ticket, TicketCounter
+from ._core import Actor, record, refresh_watch
+from .errors import ServiceError
+
+MAX_DESCRIPTION = 4000
+
+
+@dataclass(frozen=True)
+class IntakeData:
+    author_name: str
+    author_role: AuthorRole
+    request_type: RequestType
+    description: str
+    school_class: str = ""
+    phone: str = ""
+    email: str = ""
+    preferred_reply: ReplyChannel | None = None
+    consent_version: str = ""
+    consent_ip: str | None = None
+    called_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Received:
+    ticket: Ticket
+    status_token: str
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def clean_intake(data: IntakeData) -> dict[str, str]:
+    """The invariants every channel must meet; forms give friendlier messages first."""
+    errors: dict[str, str] = {}
+    if not data.author_name.strip():
+        errors["author_name"] = "Укажите ФИО."
+    description = data.description.strip()
+    if not description:
+        errors["description"] = "Опишите проблему."
+    elif len(description) > MAX_DESCRIPTION:
+        errors["description"] = f"Описание длиннее {MAX_DESCRIPTION} символов."
+    if data.author_role == AuthorRole.TEACHER:
+        pass
+    elif not data.school_class:
+        errors["school_class"] = "Укажите класс."
+    else:
+        try:
+            normalize_class(data.school_class)
+        except InvalidClass:
+            errors["school_class"] = "Класс указан неверно: нужна цифра от 1 до 11 и буква, например 7Б."
+    if data.phone:
+        try:
+            normalize_phone(data.phone)
+        except InvalidPhone:
+            errors["phone"] = "Не удалось распознать номер телефона."
+    if not data.phone and not data.email:
+        errors["phone"] = "Укажите телефон или электронную почту для ответа."
+    if data.preferred_reply == ReplyChannel.EMAIL and not data.email:
+        errors["email"] = "Для ответа по почте укажите адрес электронной почты."
+    if data.preferred_reply == ReplyChannel.PHONE and not data.phone:
+        errors["phone"] = "Для ответа по телефону укажите номер."
+    return errors
+
+
+def _next_number(organisation: Organisation, now: datetime) -> str:
+    year = now.astimezone(organisation.zone).year
+    counter = TicketCounter.objects.filter(organisation=organisation, year=year)
+    if not counter.update(last=F("last") + 1):
+        try:
+            with transaction.atomic():
+                TicketCounter.objects.create(organisation=organisation, year=year, last=1)
+                return ticket_number(year, 1)
+        except IntegrityError:
+            counter.update(last=F("last") + 1)
+    return ticket_number(year, counter.values_list("last", flat=True).get())
+
+
+def receive(
+    organisation: Organisation,
+    data: IntakeData,
+    *,
+    channel: Channel,
+    now: datetime,
+    actor: Actor = None,
+) -> Received:
+    errors = clean_intake(data)
+    if errors:
+        raise ServiceError(errors)
+    from .workflow import route
+
+    token = secrets.token_urlsafe(32)
+    phone = normalize_phone(data.phone) if data.phone else ""
+    preferred = data.preferred_reply or (ReplyChannel.PHONE if phone else ReplyChannel.EMAIL)
+    policy = organisation.clock_policy()
+    with transaction.atomic():
+        ticket = Ticket(
+            organisation=organisation,
+            number=_next_number(organisation, now),
+            channel=channel,
+            author_name=" ".join(data.author_name.split()),
+            author_role=data.author_role,
+            school_class="" if data.author_role == AuthorRole.TEACHER else normalize_class(data.school_class),
+            request_type=data.request_type,
+            description=data.description.strip(),
+            phone=phone,
+            email=data.email.strip().lower(),
+            preferred_reply=preferred,
+            consent_at=now if data.consent_version else None,
+            consent_version=data.consent_version,
+            consent_ip=data.consent_ip,
+            status_token_hash=hash_token(token),
+            called_at=data.called_at,
+            recorded_by=actor,
+            received_at=now,
+            state=State.RECEIVED,
+            dispatch_due_at=policy.due(ClockKind.DISPATCH, now),
+            resolve_due_at=policy.due(ClockKind.RESOLVE, now),
+        )
+        refresh_watch(ticket)
+        ticket.save()
+        record(
+            ticket,
+            EventKind.RECEIVED,
+            at=now,
+            actor=actor,
+            actor_label="" if actor else ticket.author_name,
+            states=(State.RECEIVED, State.RECEIVED),
+            data={"channel": str(channel)},
+            context={"status_token": token},
+        )
+        if routes_at_receipt(RequestType(data.request_type), organisation.auto_routing):
+            role = suggest_role(RequestType(data.request_type), organisation.routing_table())
+            ticket = route(ticket, actor=None, role=role, now=now)
+    return Received(ticket=ticket, status_token=token)
+
+
+def ticket_by_token(token: str) -> Ticket | None:
+    if not token or len(token) > 100:
+        return None
+    return Ticket.objects.select_related("organisation").filter(status_token_hash=hash_token(token)).first()

@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("opora.accounts.urls")),
+    path("desk/", include("opora.desk.urls")),
+    path("reports/", include("opora.reports.urls")),
+    path("", include("opora.intake.urls")),
+]
