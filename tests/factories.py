@@ -1,5 +1,6 @@
 """Builders for tests: schools, staff by role, and requests as a family would file them."""
 
+import itertools
 from datetime import UTC, datetime
 from typing import Any
 
@@ -35,13 +36,17 @@ def make_staff(org: Organisation, username: str, *roles: ServiceRole) -> User:
     return user
 
 
+_serial = itertools.count(1)
+
+
 def intake(**overrides: Any) -> services.IntakeData:
+    """A parent's e-journal request; each one's text differs, so it is never taken for a double submit."""
     fields: dict[str, Any] = {
         "author_name": "Кузнецова Марина Сергеевна",
         "author_role": AuthorRole.PARENT,
         "school_class": "3б",
         "request_type": RequestType.EJOURNAL,
-        "description": "В дневнике не видно оценок за неделю.",
+        "description": f"В дневнике не видно оценок за неделю ({next(_serial)}).",
         "phone": "8 (903) 555-12-34",
         "email": "kuznetsova@example.ru",
         "preferred_reply": ReplyChannel.EMAIL,

@@ -1,12 +1,195 @@
+from typing import Any
+
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from opora.accounts.models import Organisation
+from opora.tickets import access
+from opora.tickets.services import ServiceError, author_message
+from opora.tickets.services.intake import ticket_by_token
+
+from . import abuse, services
+from .embedding import framable_by_school
+from .forms import PublicRequestForm
+from .models import Attachment
+from .status import status_context
+
+MAX_REQUEST_BYTES = 16 * 1024 * 1024
+SESSION_KEY = "opora_intake_tokens"
 
 
 def home(request: HttpRequest) -> HttpResponse:
     schools = Organisation.objects.order_by("name")
     if settings.DEFAULT_SCHOOL_SLUG:
-        schools = schools.filter(slug=settings.DEFAULT_SCHOOL_SLUG)
+        return form(request, settings.DEFAULT_SCHOOL_SLUG)
+    if len(schools[:2]) == 1:
+        return form(request, schools[0].slug)
     return render(request, "intake/home.html", {"schools": schools})
+
+
+def _school(request: HttpRequest, slug: str) -> Organisation:
+    organisation = get_object_or_404(Organisation, slug=slug)
+    request.intake_organisation = organisation  # type: ignore[attr-defined]
+    return organisation
+
+
+def _client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _remember_token(request: HttpRequest, number: str, token: str) -> None:
+    tokens: dict[str, str] = request.session.get(SESSION_KEY, {})
+    if token:
+        tokens[number] = token
+    request.session[SESSION_KEY] = dict(list(tokens.items())[-10:])
+    request.session["opora_intake_last"] = number
+
+
+def _render_form(
+    request: HttpRequest, organisation: Organisation, form: PublicRequestForm, status: int = 200, blocked: bool = False
+) -> HttpResponse:
+    context = {
+        "school": organisation,
+        "form": form,
+        "consent": services.consent_text(organisation),
+        "blocked": blocked,
+        "embed": request.GET.get("embed") == "1",
+    }
+    return render(request, "intake/form.html", context, status=status)
+
+
+@framable_by_school
+@require_http_methods(["GET", "POST"])
+def form(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = _school(request, slug)
+    if request.method == "GET":
+        return _render_form(request, organisation, PublicRequestForm())
+    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_REQUEST_BYTES:
+        return render(request, "intake/too_big.html", {"school": organisation}, status=413)
+    now = timezone.now()
+    bound = PublicRequestForm(request.POST, request.FILES)
+    if bound.looks_automated(now):
+        bound.is_valid()
+        return _render_form(request, organisation, bound, status=400, blocked=True)
+    if not bound.is_valid():
+        return _render_form(request, organisation, bound, status=400)
+    ip = _client_ip(request)
+    if abuse.over_limit(organisation, bound.cleaned_data["phone"], bound.cleaned_data["email"], ip, now):
+        return _render_form(request, organisation, bound, status=429, blocked=True)
+    consent = services.consent_text(organisation)
+    data = bound.intake_data(consent_version=consent.version if consent else "0", consent_ip=ip)
+    try:
+        received = services.submit(organisation, data, files=bound.cleaned_data["attachments"], now=now)
+    except ServiceError as exc:
+        for field, errors in exc.message_dict.items():
+            bound.add_error(field if field in bound.fields else None, errors)
+        return _render_form(request, organisation, bound, status=400)
+    _remember_token(request, received.ticket.number, received.status_token)
+    done = reverse("intake:done", args=[organisation.slug])
+    return redirect(done + ("?embed=1" if request.GET.get("embed") == "1" else ""))
+
+
+@framable_by_school
+@require_GET
+def done(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = _school(request, slug)
+    number = request.session.get("opora_intake_last")
+    if not number:
+        return redirect("intake:form", slug=organisation.slug)
+    ticket = organisation.tickets.filter(number=number).first()
+    if ticket is None:
+        raise Http404
+    token = request.session.get(SESSION_KEY, {}).get(number, "")
+    status_url = request.build_absolute_uri(reverse("intake:status", args=[token])) if token else ""
+    context = {
+        "school": organisation,
+        "ticket": ticket,
+        "status_url": status_url,
+        "embed": request.GET.get("embed") == "1",
+    }
+    return render(request, "intake/done.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def status(request: HttpRequest, token: str) -> HttpResponse:
+    ticket = ticket_by_token(token)
+    if ticket is None or ticket.anonymised_at is not None:
+        raise Http404
+    error = ""
+    if request.method == "POST":
+        try:
+            author_message(ticket, text=request.POST.get("text", ""), now=timezone.now())
+        except ServiceError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("Спасибо, мы передали Ваше сообщение специалисту."))
+            return redirect("intake:status", token=token)
+    context = status_context(ticket, timezone.now())
+    context.update(error=error, text=request.POST.get("text", "") if error else "")
+    response = render(request, "intake/status.html", context, status=400 if error else 200)
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def attachment(request: HttpRequest, pk: int) -> FileResponse:
+    item = get_object_or_404(Attachment.objects.select_related("ticket__organisation"), pk=pk)
+    ticket = access.ticket_for(request.user, item.ticket.organisation, item.ticket.number)
+    if not access.can_see_content(request.user, ticket):
+        raise PermissionDenied
+    response = FileResponse(
+        item.file.open("rb"), as_attachment=True, filename=item.original_name, content_type=item.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def widget_config(request: HttpRequest, slug: str) -> JsonResponse:
+    organisation = get_object_or_404(Organisation, slug=slug)
+    payload: dict[str, Any] = {
+        "label": "Поддержка обучения в дистанционный период",
+        "hotline": organisation.hotline_phone,
+        "form": request.build_absolute_uri(reverse("intake:form", args=[organisation.slug])),
+        "school": organisation.name,
+    }
+    response = JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_GET
+def widget_js(request: HttpRequest) -> HttpResponse:
+    from django.contrib.staticfiles import finders
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    path = finders.find("opora/widget.js")
+    if path is None:
+        with staticfiles_storage.open("opora/widget.js") as fh:
+            body = fh.read()
+    else:
+        with open(path, "rb") as fh:
+            body = fh.read()
+    response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@require_GET
+def widget_demo(request: HttpRequest) -> HttpResponse:
+    organisation = Organisation.objects.order_by("pk").first()
+    if organisation is None:
+        raise Http404
+    slug = request.GET.get("school", organisation.slug)
+    return render(request, "intake/widget_demo.html", {"school": get_object_or_404(Organisation, slug=slug)})

@@ -45,8 +45,10 @@ def _author(rng: random.Random, row: dict[str, str], variant: int) -> str:
 def _data(rng: random.Random, row: dict[str, str], variant: int) -> services.IntakeData:
     role = AuthorRole(row["author_role"])
     phone, email = row["phone"], row["email"]
-    if variant and not phone and not email:
-        phone = f"+7 916 {rng.randint(100, 999)}-{rng.randint(10, 99)}-{rng.randint(10, 99)}"
+    if variant:
+        # Another family with the same kind of problem: its own contacts.
+        phone = f"+7 916 {rng.randint(100, 999)}-{rng.randint(10, 99)}-{rng.randint(10, 99)}" if phone else ""
+        email = f"family{rng.randint(1000, 9999)}@example.ru" if email or not phone else ""
     return services.IntakeData(
         author_name=_author(rng, row, variant),
         author_role=role,

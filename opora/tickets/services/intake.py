@@ -1,15 +1,15 @@
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 
 from opora.accounts.models import Organisation
 from opora.domain.classes import InvalidClass, normalize_class
 from opora.domain.contacts import InvalidPhone, normalize_phone
-from opora.domain.enums import AuthorRole, Channel, ClockKind, ReplyChannel, RequestType, State
+from opora.domain.enums import AuthorRole, Channel, ClockKind, ReplyChannel, RequestType, ServiceRole, State
 from opora.domain.numbering import ticket_number
 from opora.domain.routing import routes_at_receipt, suggest_role
 
@@ -39,6 +39,11 @@ class IntakeData:
 class Received:
     ticket: Ticket
     status_token: str
+    # A repeated submit of the same request returns the first ticket; its token is not recoverable.
+    duplicate: bool = False
+
+
+DOUBLE_SUBMIT_WINDOW = timedelta(minutes=10)
 
 
 def hash_token(token: str) -> str:
@@ -91,6 +96,23 @@ def _next_number(organisation: Organisation, now: datetime) -> str:
     return ticket_number(year, counter.values_list("last", flat=True).get())
 
 
+def find_double_submit(organisation: Organisation, data: IntakeData, now: datetime) -> Ticket | None:
+    """The same contact and text within ten minutes is one request pressed twice."""
+    phone = normalize_phone(data.phone) if data.phone else ""
+    contact = Q(phone=phone) if phone else Q(email=data.email.strip().lower())
+    return (
+        Ticket.objects.filter(
+            contact,
+            organisation=organisation,
+            description=data.description.strip(),
+            received_at__gte=now - DOUBLE_SUBMIT_WINDOW,
+            received_at__lte=now,
+        )
+        .order_by("received_at")
+        .first()
+    )
+
+
 def receive(
     organisation: Organisation,
     data: IntakeData,
@@ -98,12 +120,18 @@ def receive(
     channel: Channel,
     now: datetime,
     actor: Actor = None,
+    route_to: ServiceRole | None = None,
+    assignee: Actor = None,
 ) -> Received:
+    """Record a request; route it at once where the school, the type or the hotline says so."""
     errors = clean_intake(data)
     if errors:
         raise ServiceError(errors)
-    from .workflow import route
+    from .workflow import route  # workflow imports this module's helpers
 
+    existing = find_double_submit(organisation, data, now)
+    if existing is not None:
+        return Received(ticket=existing, status_token="", duplicate=True)
     token = secrets.token_urlsafe(32)
     phone = normalize_phone(data.phone) if data.phone else ""
     preferred = data.preferred_reply or (ReplyChannel.PHONE if phone else ReplyChannel.EMAIL)
@@ -144,9 +172,12 @@ def receive(
             data={"channel": str(channel)},
             context={"status_token": token},
         )
-        if routes_at_receipt(RequestType(data.request_type), organisation.auto_routing):
-            role = suggest_role(RequestType(data.request_type), organisation.routing_table())
+        request_type = RequestType(data.request_type)
+        if routes_at_receipt(request_type, organisation.auto_routing):
+            role = suggest_role(request_type, organisation.routing_table())
             ticket = route(ticket, actor=None, role=role, now=now)
+        elif route_to is not None:
+            ticket = route(ticket, actor=actor, role=route_to, now=now, assignee=assignee)
     return Received(ticket=ticket, status_token=token)
 
 

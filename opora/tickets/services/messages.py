@@ -51,8 +51,11 @@ def add_note(ticket: Ticket, *, actor: User, text: str, now: datetime) -> Ticket
     return ticket
 
 
-def author_message(ticket: Ticket, *, text: str, now: datetime) -> Ticket:
-    """A clarification from the author's status page; it reaches whoever holds the request."""
+def author_message(ticket: Ticket, *, text: str, now: datetime, recorded_by: User | None = None) -> Ticket:
+    """A clarification from the author: on the status page, or a repeat call the hotline recorded.
+
+    It reaches whoever holds the request.
+    """
     text = text.strip()
     if not text:
         raise ServiceError({"text": "Напишите сообщение."})
@@ -68,9 +71,11 @@ def author_message(ticket: Ticket, *, text: str, now: datetime) -> Ticket:
             ticket,
             EventKind.AUTHOR_MESSAGE,
             at=now,
+            actor=recorded_by,
             actor_label=ticket.author_name,
             states=(State(ticket.state), State(ticket.state)),
             note=text,
+            data={"via": "hotline" if recorded_by else "status_page"},
         )
     return ticket
 

@@ -1,0 +1,31 @@
+"""Framing: the form may sit in an iframe only on the school's own listed sites."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+
+from opora.accounts.models import Organisation
+
+View = Callable[..., HttpResponse]
+
+
+def frame_ancestors(organisation: Organisation) -> str:
+    sources = " ".join(["'self'", *organisation.origins()])
+    return f"frame-ancestors {sources}"
+
+
+def framable_by_school(view: View) -> View:
+    """Lets the school's sites embed the view; X-Frame-Options can't list origins, so CSP decides."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        organisation = getattr(request, "intake_organisation", None)
+        if organisation is not None and request.GET.get("embed") == "1":
+            response.xframe_options_exempt = True  # type: ignore[attr-defined]
+            response["Content-Security-Policy"] = frame_ancestors(organisation)
+        return response
+
+    return wrapped
