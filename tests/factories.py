@@ -53,6 +53,8 @@ def intake(**overrides: Any) -> services.IntakeData:
         "consent_version": "1",
     }
     fields.update(overrides)
+    if not fields["email"] and "preferred_reply" not in overrides:
+        fields["preferred_reply"] = ReplyChannel.PHONE
     return services.IntakeData(**fields)
 
 

@@ -18,9 +18,11 @@ _TEXTUAL = (
 
 class AccessibleFormMixin:
     fields: dict[str, forms.Field]
-    errors: Any
+    _errors: Any
 
     def style_widgets(self) -> None:
+        # Reads `_errors`, not `errors`, so styling never triggers validation early.
+        errors = self._errors or {}
         for name, field in self.fields.items():
             widget = field.widget
             if isinstance(widget, forms.Select) and not isinstance(widget, forms.RadioSelect):
@@ -28,7 +30,7 @@ class AccessibleFormMixin:
             elif isinstance(widget, _TEXTUAL):
                 widget.attrs.setdefault("class", "form-control")
             described = [f"id_{name}-help"] if field.help_text else []
-            if name in self.errors:
+            if name in errors:
                 widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
                 widget.attrs["aria-invalid"] = "true"
                 described.insert(0, f"id_{name}-error")

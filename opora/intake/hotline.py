@@ -69,7 +69,12 @@ def _caller_tickets(request: HttpRequest, organisation: Organisation, raw_phone:
         phone = normalize_phone(raw_phone)
     except InvalidPhone:
         return []
-    tickets = access.visible_tickets(request.user, organisation).filter(phone=phone).order_by("-received_at")[:20]
+    tickets = (
+        access.visible_tickets(request.user, organisation)
+        .filter(phone=phone)
+        .select_related("organisation")
+        .order_by("-received_at")[:20]
+    )
     found = list(tickets)
     found.sort(key=lambda t: (t.state not in OPEN_STATES, -t.received_at.timestamp()))
     return found

@@ -77,9 +77,9 @@ def clean_intake(data: IntakeData) -> dict[str, str]:
     if not data.phone and not data.email:
         errors["phone"] = "Укажите телефон или электронную почту для ответа."
     if data.preferred_reply == ReplyChannel.EMAIL and not data.email:
-        errors["email"] = "Для ответа по почте укажите адрес электронной почты."
+        errors.setdefault("email", "Для ответа по почте укажите адрес электронной почты.")
     if data.preferred_reply == ReplyChannel.PHONE and not data.phone:
-        errors["phone"] = "Для ответа по телефону укажите номер."
+        errors.setdefault("phone", "Для ответа по телефону укажите номер.")
     return errors
 
 

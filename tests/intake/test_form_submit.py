@@ -1,0 +1,61 @@
+from opora.domain.enums import State
+from opora.tickets.models import EventKind, Ticket
+
+from .helpers import form_data
+
+
+def test_it_shows_the_appendix_1_form_with_the_hotline(client, school) -> None:
+    body = client.get("/o/school5/").content.decode()
+    for words in (
+        "Укажите ФИО",
+        "Вы являетесь",
+        "Выберите тип обращения",
+        "Опишите Вашу проблему",
+        "проблема с ЭЖД",
+        "необходима консультация психолога",
+        school.hotline_phone,
+        "Я даю согласие на обработку персональных данных",
+        "за своего ребёнка",
+    ):
+        assert words in body
+
+
+def test_it_files_a_request_and_shows_the_number_and_status_link(client, school) -> None:
+    response = client.post("/o/school5/", form_data(), follow=True)
+    ticket = Ticket.objects.get()
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert ticket.number in body and "В течение 30 минут" in body and "24 часов" in body
+    status_link = response.context["status_url"]
+    assert "/s/" in status_link and ticket.number not in status_link
+    assert ticket.state == State.RECEIVED
+    assert ticket.events.get().kind == EventKind.RECEIVED
+
+
+def test_it_stores_consent_version_time_and_ip(client, school) -> None:
+    client.post("/o/school5/", form_data(), REMOTE_ADDR="10.1.2.3")
+    ticket = Ticket.objects.get()
+    assert (ticket.consent_version, ticket.consent_ip) == ("1", "10.1.2.3")
+    assert ticket.consent_at == ticket.received_at
+
+
+def test_a_double_submit_returns_the_same_request(client, school) -> None:
+    first = client.post("/o/school5/", form_data(), follow=True)
+    second = client.post("/o/school5/", form_data(), follow=True)
+    assert Ticket.objects.count() == 1
+    assert first.context["ticket"] == second.context["ticket"]
+    assert second.context["status_url"] == first.context["status_url"]
+
+
+def test_a_teachers_class_is_ignored(client, school) -> None:
+    client.post("/o/school5/", form_data(author_role="teacher", school_class="13Я"))
+    assert Ticket.objects.get().school_class == ""
+
+
+def test_the_confirmation_page_needs_a_submit_first(client, school) -> None:
+    response = client.get("/o/school5/done/")
+    assert response.status_code == 302 and response["Location"] == "/o/school5/"
+
+
+def test_an_unknown_school_is_404(client, school) -> None:
+    assert client.get("/o/nowhere/").status_code == 404
