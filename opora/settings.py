@@ -24,6 +24,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # A single-school install serves that school's form at the site root.
 DEFAULT_SCHOOL_SLUG = env.str("OPORA_DEFAULT_SCHOOL", default="")
+# People need a few seconds to fill in the form; scripts that post at once are refused.
+OPORA_MIN_FILL_SECONDS = env.float("OPORA_MIN_FILL_SECONDS", default=3.0)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

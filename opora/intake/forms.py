@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core import signing
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +17,6 @@ from opora.tickets.services.intake import MAX_DESCRIPTION, clean_intake
 
 from .uploads import MAX_FILES, UploadError, check_upload
 
-MIN_FILL_SECONDS = 3
 _SIGNER_SALT = "opora.intake.form-started"
 
 
@@ -141,7 +141,7 @@ class PublicRequestForm(RequestForm):
         if self.data.get("website"):
             return True
         elapsed = seconds_since(self.data.get("started", ""), now)
-        return elapsed is None or elapsed < MIN_FILL_SECONDS
+        return elapsed is None or elapsed < settings.OPORA_MIN_FILL_SECONDS
 
 
 class HotlineForm(RequestForm):

@@ -1,14 +1,17 @@
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from opora.accounts.models import Organisation
@@ -23,6 +26,7 @@ from .models import Attachment
 from .status import status_context
 
 MAX_REQUEST_BYTES = 16 * 1024 * 1024
+_DONE_SALT = "opora.intake.done"
 SESSION_KEY = "opora_intake_tokens"
 
 
@@ -50,7 +54,6 @@ def _remember_token(request: HttpRequest, number: str, token: str) -> None:
     if token:
         tokens[number] = token
     request.session[SESSION_KEY] = dict(list(tokens.items())[-10:])
-    request.session["opora_intake_last"] = number
 
 
 def _render_form(
@@ -66,6 +69,10 @@ def _render_form(
     return render(request, "intake/form.html", context, status=status)
 
 
+# The public form has no login to protect, and inside a school site's iframe browsers withhold
+# our cookies (SameSite), so CSRF tokens can't work there; the signed start time and the honeypot
+# stand in for them, and the confirmation travels in a signed query string instead of the session.
+@csrf_exempt
 @framable_by_school
 @require_http_methods(["GET", "POST"])
 def form(request: HttpRequest, slug: str) -> HttpResponse:
@@ -93,21 +100,25 @@ def form(request: HttpRequest, slug: str) -> HttpResponse:
             bound.add_error(field if field in bound.fields else None, errors)
         return _render_form(request, organisation, bound, status=400)
     _remember_token(request, received.ticket.number, received.status_token)
-    done = reverse("intake:done", args=[organisation.slug])
-    return redirect(done + ("?embed=1" if request.GET.get("embed") == "1" else ""))
+    token = received.status_token or request.session.get(SESSION_KEY, {}).get(received.ticket.number, "")
+    query = {"r": signing.dumps({"n": received.ticket.number, "t": token}, salt=_DONE_SALT)}
+    if request.GET.get("embed") == "1":
+        query["embed"] = "1"
+    return redirect(reverse("intake:done", args=[organisation.slug]) + "?" + urlencode(query))
 
 
 @framable_by_school
 @require_GET
 def done(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _school(request, slug)
-    number = request.session.get("opora_intake_last")
-    if not number:
+    try:
+        receipt = signing.loads(request.GET.get("r", ""), salt=_DONE_SALT, max_age=24 * 3600)
+    except signing.BadSignature:
         return redirect("intake:form", slug=organisation.slug)
-    ticket = organisation.tickets.filter(number=number).first()
+    ticket = organisation.tickets.filter(number=receipt["n"]).first()
     if ticket is None:
         raise Http404
-    token = request.session.get(SESSION_KEY, {}).get(number, "")
+    token = receipt["t"]
     status_url = request.build_absolute_uri(reverse("intake:status", args=[token])) if token else ""
     context = {
         "school": organisation,

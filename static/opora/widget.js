@@ -43,6 +43,13 @@
     dialog.appendChild(el("iframe", { src: config.form + "?embed=1", title: config.label + " — " + config.school }));
     document.body.appendChild(dialog);
     close.addEventListener("click", function () { dialog.close(); });
+    // Esc pressed inside the form (an iframe) arrives as a message from Opora's own origin.
+    window.addEventListener("message", function onMessage(event) {
+      if (event.origin === base && event.data === "opora:close" && dialog.open) {
+        window.removeEventListener("message", onMessage);
+        dialog.close();
+      }
+    });
     dialog.addEventListener("close", function () { dialog.remove(); opener.focus(); });
     dialog.showModal();
     close.focus();
@@ -58,7 +65,9 @@
       box.lastChild.appendChild(el("a", { href: "tel:" + config.hotline.replace(/[^+\d]/g, "") }, config.hotline));
     }
     button.addEventListener("click", function () {
-      if (window.innerWidth < NARROW || typeof HTMLDialogElement === "undefined") {
+      // Pages without a viewport tag report a 980 px layout on phones, so the screen decides too.
+      var width = Math.min(window.innerWidth, window.screen ? window.screen.width : window.innerWidth);
+      if (width < NARROW || typeof HTMLDialogElement === "undefined") {
         window.location.href = config.form;
       } else {
         openDialog(config, button);
