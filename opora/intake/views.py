@@ -41,6 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _school(request: HttpRequest, slug: str) -> Organisation:
     organisation = get_object_or_404(Organisation, slug=slug)
+    timezone.activate(organisation.zone)
     request.intake_organisation = organisation  # type: ignore[attr-defined]
     return organisation
 
@@ -134,6 +135,7 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
     ticket = ticket_by_token(token)
     if ticket is None or ticket.anonymised_at is not None:
         raise Http404
+    timezone.activate(ticket.organisation.zone)
     error = ""
     if request.method == "POST":
         try:

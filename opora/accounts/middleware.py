@@ -1,0 +1,22 @@
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from .roles import current_organisation
+
+
+class SchoolTimezoneMiddleware:
+    """Staff see times in their school's own zone."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        org = current_organisation(request) if request.user.is_authenticated else None
+        if org is not None:
+            timezone.activate(org.zone)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

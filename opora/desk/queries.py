@@ -1,0 +1,88 @@
+"""The lists staff work from; each is one query for the page plus one count, whatever its size."""
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Count, Q, QuerySet
+
+from opora.accounts.models import Membership, Organisation
+from opora.accounts.roles import roles_in
+from opora.domain.enums import OPEN_STATES, SPECIALIST_ROLES, State
+from opora.tickets import access
+from opora.tickets.models import Extension, ExtensionState, Ticket
+
+_LIST_FIELDS = ("organisation", "assignee")
+
+
+def dispatch_queue(user: User | AnonymousUser, org: Organisation) -> QuerySet[Ticket]:
+    return (
+        access.visible_tickets(user, org)
+        .filter(state=State.RECEIVED)
+        .select_related(*_LIST_FIELDS)
+        .order_by("-urgent", "received_at")
+    )
+
+
+def my_queue(user: User | AnonymousUser, org: Organisation) -> QuerySet[Ticket]:
+    roles = [str(r) for r in roles_in(user, org) & SPECIALIST_ROLES]
+    mine = Q(assignee=user) | Q(assignee__isnull=True, routed_role__in=roles)
+    return (
+        Ticket.objects.filter(organisation=org, state__in=[State.ROUTED, State.IN_WORK])
+        .filter(mine)
+        .select_related(*_LIST_FIELDS)
+        .order_by("-urgent", "state", "take_due_at", "resolve_due_at")
+    )
+
+
+def staff_of(org: Organisation, roles: list[str] | None = None) -> QuerySet[User]:
+    memberships = Membership.objects.filter(organisation=org, is_active=True)
+    if roles:
+        memberships = memberships.filter(role__in=roles)
+    return User.objects.filter(pk__in=memberships.values("user_id")).order_by("last_name", "first_name", "username")
+
+
+def workload(org: Organisation, now: object) -> QuerySet[User]:
+    open_states = [str(s) for s in OPEN_STATES]
+    return staff_of(org, [str(r) for r in SPECIALIST_ROLES]).annotate(
+        open_count=Count(
+            "assigned_tickets", filter=Q(assigned_tickets__organisation=org, assigned_tickets__state__in=open_states)
+        ),
+        in_work=Count(
+            "assigned_tickets", filter=Q(assigned_tickets__organisation=org, assigned_tickets__state=State.IN_WORK)
+        ),
+        overdue=Count(
+            "assigned_tickets",
+            filter=Q(
+                assigned_tickets__organisation=org,
+                assigned_tickets__state__in=open_states,
+                assigned_tickets__resolve_met_at__isnull=True,
+                assigned_tickets__resolve_due_at__lt=now,
+            ),
+        ),
+    )
+
+
+def headline_counts(org: Organisation, now: object) -> dict[str, int]:
+    tickets = Ticket.objects.filter(organisation=org)
+    open_states = [str(s) for s in OPEN_STATES]
+    return tickets.aggregate(
+        received=Count("id", filter=Q(state=State.RECEIVED)),
+        routed=Count("id", filter=Q(state=State.ROUTED)),
+        in_work=Count("id", filter=Q(state=State.IN_WORK)),
+        overdue=Count(
+            "id",
+            filter=Q(state__in=open_states)
+            & (
+                Q(dispatch_met_at__isnull=True, dispatch_due_at__lt=now)
+                | Q(take_met_at__isnull=True, take_due_at__lt=now)
+                | Q(resolve_met_at__isnull=True, resolve_due_at__lt=now)
+            ),
+        ),
+        urgent=Count("id", filter=Q(state__in=open_states, urgent=True)),
+    )
+
+
+def pending_extensions(org: Organisation) -> QuerySet[Extension]:
+    return (
+        Extension.objects.filter(ticket__organisation=org, state=ExtensionState.PENDING)
+        .select_related("ticket", "requested_by")
+        .order_by("requested_at")
+    )
