@@ -23,11 +23,15 @@ class ClockView:
     extended: bool = False
 
 
-def _left_text(left: timedelta) -> str:
-    minutes = int(left.total_seconds() // 60)
+def _span(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
     if minutes >= 120:
-        return _("осталось %(h)d ч %(m)d мин") % {"h": minutes // 60, "m": minutes % 60}
-    return _("осталось %(m)d мин") % {"m": minutes}
+        return _("%(h)d ч %(m)d мин") % {"h": minutes // 60, "m": minutes % 60}
+    return _("%(m)d мин") % {"m": minutes}
+
+
+def _left_text(left: timedelta) -> str:
+    return _("осталось %(span)s") % {"span": _span(left)}
 
 
 def _state(ticket: Ticket, kind: ClockKind, now: datetime) -> tuple[str, str]:
@@ -38,7 +42,7 @@ def _state(ticket: Ticket, kind: ClockKind, now: datetime) -> tuple[str, str]:
         return "done", _("соблюдён") + (_(" (после продления)") if extended else "")
     if outcome == Outcome.BREACHED:
         late = (clock.met_at or now) - clock.due_at if clock.due_at else timedelta(0)
-        return "bad", _("нарушен, просрочка %(m)d мин") % {"m": int(late.total_seconds() // 60)}
+        return "bad", _("нарушен, просрочка %(span)s") % {"span": _span(late)}
     if outcome == Outcome.STOPPED:
         return "idle", _("не запущен") if clock.due_at is None else _("остановлен")
     left = clock.time_left(now) or timedelta(0)
