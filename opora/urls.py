@@ -7,5 +7,6 @@ urlpatterns = [
     path("accounts/", include("opora.accounts.urls")),
     path("desk/", include("opora.desk.urls")),
     path("reports/", include("opora.reports.urls")),
+    path("notify/", include("opora.notify.urls")),
     path("", include("opora.intake.urls")),
 ]

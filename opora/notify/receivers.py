@@ -1,1 +1,126 @@
-"""Turns timeline events into outbox rows, inside the same transaction."""
+"""Turns timeline events into outbox rows, inside the transaction that wrote the event."""
+
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.dispatch import receiver
+from django.urls import reverse
+
+from opora.domain.enums import DISPATCHER_ROLES, RequestType, ServiceRole
+from opora.tickets.models import EventKind, Ticket, TicketEvent
+from opora.tickets.signals import event_recorded
+
+from . import kinds
+from .models import Outbox
+from .outbox import queue, queue_for_staff
+from .people import handlers, holders
+
+
+def _links(ticket: Ticket, token: str = "") -> dict[str, str]:
+    links = {"staff_url": settings.SITE_URL + reverse("desk:ticket", args=[ticket.number])}
+    if token:
+        links["status_url"] = settings.SITE_URL + reverse("intake:status", args=[token])
+    return links
+
+
+def _to_author(kind: str, event: TicketEvent, extra: dict[str, Any] | None = None) -> None:
+    ticket = event.ticket
+    if not ticket.email:
+        return
+    queue(
+        kind,
+        organisation=ticket.organisation,
+        recipient=ticket.email,
+        dedupe_key=f"{kind}:{event.pk}",
+        context={"event": event, **(extra or {})},
+        now=event.at,
+        ticket=ticket,
+    )
+
+
+def _to_staff(kind: str, people: list[Any], event: TicketEvent, extra: dict[str, Any] | None = None) -> None:
+    ticket = event.ticket
+    context = {
+        "event": event,
+        "content": ticket.request_type != RequestType.PSYCHOLOGIST,
+        **_links(ticket),
+        **(extra or {}),
+    }
+    queue_for_staff(
+        kind,
+        people,
+        organisation=ticket.organisation,
+        key=f"{kind}:{event.pk}",
+        context=context,
+        now=event.at,
+        ticket=ticket,
+    )
+
+
+def _received(event: TicketEvent, context: dict[str, Any]) -> None:
+    ticket = event.ticket
+    _to_author(kinds.AUTHOR_RECEIPT, event, _links(ticket, context.get("status_token", "")))
+    if ticket.request_type != RequestType.PSYCHOLOGIST and not ticket.organisation.auto_routing:
+        _to_staff(kinds.DISPATCH_NEW, holders(ticket.organisation, *DISPATCHER_ROLES), event)
+
+
+def _clock(event: TicketEvent, warning: bool) -> None:
+    ticket, clock = event.ticket, event.data.get("clock", "")
+    if clock == "dispatch":
+        people = holders(ticket.organisation, *DISPATCHER_ROLES)
+        kind = kinds.DISPATCH_WARNING if warning else kinds.STAFF_BREACH
+    else:
+        people = handlers(ticket)
+        kind = kinds.STAFF_WARNING if warning else kinds.STAFF_BREACH
+    _to_staff(kind, people, event, {"clock": clock})
+
+
+def _dispatch(event: TicketEvent, context: dict[str, Any]) -> None:
+    ticket = event.ticket
+    match event.kind:
+        case EventKind.RECEIVED:
+            _received(event, context)
+        case EventKind.ROUTED | EventKind.REASSIGNED:
+            _to_staff(kinds.STAFF_ROUTED, handlers(ticket), event)
+        case EventKind.RETURNED:
+            _to_staff(kinds.DISPATCH_NEW, holders(ticket.organisation, *DISPATCHER_ROLES), event, {"returned": True})
+        case EventKind.AUTHOR_MESSAGE:
+            _to_staff(kinds.STAFF_AUTHOR_MESSAGE, handlers(ticket), event)
+        case EventKind.CONTACT if event.data.get("outcome") == "email_sent":
+            _to_author(kinds.AUTHOR_QUESTION, event)
+        case EventKind.RESOLVED if event.data.get("channel") == "email":
+            _to_author(kinds.AUTHOR_ANSWER, event)
+        case EventKind.REOPENED:
+            _to_author(kinds.AUTHOR_REOPENED, event)
+            _to_staff(kinds.STAFF_ROUTED, handlers(ticket), event, {"reopened": True})
+        case EventKind.EXTENSION_REQUESTED:
+            _to_staff(kinds.HEAD_EXTENSION, holders(ticket.organisation, ServiceRole.HEAD), event)
+        case EventKind.FLAGGED_URGENT:
+            people = holders(ticket.organisation, ServiceRole.PSYCHOLOGIST, ServiceRole.HEAD)
+            _to_staff(kinds.URGENT, people, event)
+        case EventKind.CLOCK_WARNING:
+            _clock(event, warning=True)
+        case EventKind.CLOCK_BREACHED:
+            _clock(event, warning=False)
+
+
+@receiver(event_recorded)
+def on_event(sender: Any, event: TicketEvent, context: dict[str, Any], **kwargs: Any) -> None:
+    _dispatch(event, context)
+
+
+def failed_message(row: Outbox, now: datetime) -> None:
+    """The head learns of every message that could not be delivered, so nobody waits for a lost answer."""
+    if row.kind == kinds.HEAD_FAILED:
+        return
+    people = holders(row.organisation, ServiceRole.HEAD)
+    queue_for_staff(
+        kinds.HEAD_FAILED,
+        people,
+        organisation=row.organisation,
+        key=f"failed:{row.pk}",
+        context={"failed": row, "list_url": settings.SITE_URL + reverse("notify:failed")},
+        now=now,
+        ticket=row.ticket,
+    )

@@ -1,0 +1,100 @@
+"""Sending one message: claim it, send it, mark it; retry with backoff; never twice for one key."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Q
+
+from .models import Outbox, OutboxState
+
+LEASE = timedelta(minutes=2)
+
+
+def backoff(attempts: int) -> timedelta:
+    base = settings.OPORA_MAIL_BACKOFF_SECONDS
+    return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 3600))
+
+
+def claim(outbox_id: int, now: datetime) -> Outbox | None:
+    """Only one worker at a time may hold a message; a lease that expires frees a crashed worker's rows."""
+    claimed = Outbox.objects.filter(
+        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now),
+        pk=outbox_id,
+        state=OutboxState.PENDING,
+        next_attempt_at__lte=now,
+    ).update(claimed_until=now + LEASE, attempts=F("attempts") + 1)
+    return Outbox.objects.get(pk=outbox_id) if claimed else None
+
+
+def _message(row: Outbox) -> EmailMultiAlternatives:
+    mail = EmailMultiAlternatives(
+        subject=row.subject,
+        body=row.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[row.recipient],
+        headers={"X-Opora-Message": row.dedupe_key[:180], "Auto-Submitted": "auto-generated"},
+    )
+    if row.body_html:
+        mail.attach_alternative(row.body_html, "text/html")
+    return mail
+
+
+def deliver(outbox_id: int, now: datetime) -> str:
+    row = claim(outbox_id, now)
+    if row is None:
+        return "skipped"
+    try:
+        _message(row).send(fail_silently=False)
+    except Exception as exc:
+        return _failed(row, exc, now)
+    Outbox.objects.filter(pk=row.pk).update(state=OutboxState.SENT, sent_at=now, claimed_until=None, last_error="")
+    return "sent"
+
+
+def _failed(row: Outbox, exc: Exception, now: datetime) -> str:
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    if row.attempts >= settings.OPORA_MAIL_MAX_ATTEMPTS:
+        with transaction.atomic():
+            Outbox.objects.filter(pk=row.pk).update(state=OutboxState.FAILED, claimed_until=None, last_error=error)
+            from .receivers import failed_message
+
+            failed_message(row, now)
+        return "failed"
+    retry_at = now + backoff(row.attempts)
+    with transaction.atomic():
+        Outbox.objects.filter(pk=row.pk).update(next_attempt_at=retry_at, claimed_until=None, last_error=error)
+        from .outbox import enqueue
+
+        enqueue(row, now, run_after=retry_at)
+    return "retry"
+
+
+def sweep(now: datetime, stuck_after: timedelta = timedelta(minutes=3), limit: int = 500) -> int:
+    """Re-queue messages whose task is gone (a killed worker) or never ran; claims keep it safe."""
+    from .outbox import enqueue
+
+    due = (
+        Outbox.objects.filter(state=OutboxState.PENDING, next_attempt_at__lte=now)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - stuck_after))
+        .order_by("next_attempt_at")[:limit]
+    )
+    count = 0
+    for row in due:
+        enqueue(row, now)
+        count += 1
+    return count
+
+
+def retry(row: Outbox, now: datetime) -> None:
+    """The head's "retry" on a failed message: a fresh set of attempts."""
+    from .outbox import enqueue
+
+    with transaction.atomic():
+        updated = Outbox.objects.filter(pk=row.pk, state=OutboxState.FAILED).update(
+            state=OutboxState.PENDING, attempts=0, next_attempt_at=now, claimed_until=None
+        )
+        if updated:
+            enqueue(row, now)

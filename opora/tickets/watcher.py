@@ -1,0 +1,59 @@
+"""The deadline watcher: finds requests whose next clock moment has come, through one indexed column."""
+
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import close_old_connections
+from django.utils import timezone
+
+from .models import Ticket
+from .services.clocks import ClockNews, check_clocks
+
+log = logging.getLogger("opora.watcher")
+BATCH = 1000
+
+
+@dataclass
+class SweepResult:
+    run_id: str
+    checked: int = 0
+    news: list[ClockNews] = field(default_factory=list)
+
+    @property
+    def breaches(self) -> list[ClockNews]:
+        return [n for n in self.news if n.breached]
+
+
+def sweep(now: datetime, batch: int = BATCH) -> SweepResult:
+    result = SweepResult(run_id=uuid.uuid4().hex[:12])
+    due = list(
+        Ticket.objects.filter(watch_at__isnull=False, watch_at__lte=now)
+        .order_by("watch_at")
+        .values_list("pk", flat=True)[:batch]
+    )
+    for ticket_id in due:
+        result.checked += 1
+        result.news.extend(check_clocks(ticket_id, now))
+    return result
+
+
+AfterSweep = Callable[[SweepResult, datetime], None]
+
+
+def run_forever(interval: float, after: AfterSweep, stop: Callable[[], bool] = lambda: False) -> None:
+    while not stop():
+        started = time.monotonic()
+        close_old_connections()
+        now = timezone.now()
+        try:
+            result = sweep(now)
+            after(result, now)
+            if result.news:
+                log.info("watcher run %s: %d checked, %d events", result.run_id, result.checked, len(result.news))
+        except Exception:
+            log.exception("watcher run failed; retrying next interval")
+        time.sleep(max(0.0, interval - (time.monotonic() - started)))
