@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.html import linebreaks, urlize
+from django.utils.safestring import mark_safe
 
 from opora.accounts.models import Organisation
 from opora.tickets.models import Ticket
@@ -22,7 +23,7 @@ def render(kind: str, context: dict[str, Any]) -> tuple[str, str, str]:
     with translation.override("ru"), timezone.override(zone):
         subject = " ".join(render_to_string(f"notify/{kind}/subject.txt", context).split())
         text = render_to_string(f"notify/{kind}/body.txt", context).strip() + "\n"
-        text_html = linebreaks(urlize(text, autoescape=True), autoescape=False)
+        text_html = mark_safe(linebreaks(urlize(text, autoescape=True), autoescape=False))  # noqa: S308 (escaped by urlize)
         html = render_to_string(f"notify/{kind}/body.html", {**context, "subject": subject, "text_html": text_html})
     return subject[:300], text, html
 

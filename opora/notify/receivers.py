@@ -7,6 +7,7 @@ from django.conf import settings
 from django.dispatch import receiver
 from django.urls import reverse
 
+from opora.accounts.models import Membership
 from opora.domain.enums import DISPATCHER_ROLES, RequestType, ServiceRole
 from opora.tickets.models import EventKind, Ticket, TicketEvent
 from opora.tickets.signals import event_recorded
@@ -39,11 +40,23 @@ def _to_author(kind: str, event: TicketEvent, extra: dict[str, Any] | None = Non
     )
 
 
+def _may_read(ticket: Ticket, people: list[Any]) -> bool:
+    """Psychologist requests' words go only to psychologists and the head."""
+    if ticket.request_type != RequestType.PSYCHOLOGIST:
+        return True
+    confidants = set(
+        Membership.objects.filter(
+            organisation=ticket.organisation, role__in=[ServiceRole.PSYCHOLOGIST, ServiceRole.HEAD], is_active=True
+        ).values_list("user_id", flat=True)
+    )
+    return all(person.pk in confidants for person in people)
+
+
 def _to_staff(kind: str, people: list[Any], event: TicketEvent, extra: dict[str, Any] | None = None) -> None:
     ticket = event.ticket
     context = {
         "event": event,
-        "content": ticket.request_type != RequestType.PSYCHOLOGIST,
+        "content": _may_read(ticket, people),
         **_links(ticket),
         **(extra or {}),
     }

@@ -19,7 +19,7 @@ Actor = User | None
 
 def lock(ticket: Ticket) -> Ticket:
     """Re-read the row under a lock so two people can't act on a stale copy."""
-    return Ticket.objects.select_for_update().select_related("organisation").get(pk=ticket.pk)
+    return Ticket.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=ticket.pk)
 
 
 def advance(ticket: Ticket, actor: Actor, action: Action) -> tuple[State, State]:

@@ -39,7 +39,7 @@ def check_clocks(ticket_id: int, now: datetime) -> list[ClockNews]:
     and a warning or breach already recorded is never recorded again."""
     with transaction.atomic():
         ticket = (
-            Ticket.objects.select_for_update(skip_locked=True)
+            Ticket.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("organisation")
             .filter(pk=ticket_id, watch_at__lte=now)
             .first()

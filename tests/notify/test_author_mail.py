@@ -1,0 +1,54 @@
+from email.header import decode_header, make_header
+
+from django.utils import timezone
+
+from opora.domain.enums import Channel, ContactOutcome, ReplyChannel, ServiceRole
+from opora.notify.models import Outbox
+from opora.tickets import services
+
+from ..factories import intake
+from .conftest import html_of, text_of
+from .helpers import send_all
+
+
+def subject(message) -> str:
+    return str(make_header(decode_header(message["Subject"])))
+
+
+def test_the_author_gets_a_receipt_with_number_and_status_link(db, smtp, school) -> None:
+    received = services.receive(school, intake(), channel=Channel.WEB, now=timezone.now())
+    assert send_all() == ["sent"]
+    [message] = smtp.inbox.to("kuznetsova@example.ru")
+    body = text_of(message)
+    assert subject(message) == f"Обращение № {received.ticket.number} принято"
+    assert "в течение 30 минут" in body and "в течение 24 часов по электронной почте" in body
+    assert f"https://support.school5.example.ru/s/{received.status_token}/" in body
+    assert message["Auto-Submitted"] == "auto-generated"
+    assert f'href="https://support.school5.example.ru/s/{received.status_token}/"' in html_of(message)
+
+
+def test_the_answer_and_a_question_go_to_the_author(db, smtp, school, dina, egor) -> None:
+    now = timezone.now()
+    ticket = services.receive(school, intake(), channel=Channel.WEB, now=now).ticket
+    ticket = services.take(services.route(ticket, actor=dina, role=ServiceRole.EJOURNAL_ADMIN, now=now),
+                           actor=egor, now=now)
+    services.log_contact(ticket, actor=egor, outcome=ContactOutcome.EMAIL_SENT, note="Какой у ребёнка логин?", now=now)
+    services.resolve(ticket, actor=egor, channel=ReplyChannel.EMAIL, text="Дневник привязан.", now=now)
+    send_all()
+    bodies = [text_of(m) for m in smtp.inbox.to("kuznetsova@example.ru")]
+    assert any("Какой у ребёнка логин?" in b for b in bodies)
+    assert any("Дневник привязан." in b for b in bodies)
+
+
+def test_html_escapes_what_people_typed(db, smtp, school) -> None:
+    services.receive(school, intake(author_name="Иванова <script>alert(1)</script>"), channel=Channel.WEB,
+                     now=timezone.now())
+    send_all()
+    [message] = smtp.inbox.messages
+    assert "<script>" not in html_of(message) and "&lt;script&gt;" in html_of(message)
+    assert "<script>alert(1)</script>" in text_of(message)
+
+
+def test_no_email_means_no_author_mail(db, smtp, school) -> None:
+    services.receive(school, intake(email=""), channel=Channel.WEB, now=timezone.now())
+    assert not Outbox.objects.filter(kind="author_receipt").exists()

@@ -1,0 +1,45 @@
+"""Two watcher copies at once record each warning and breach exactly once."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection, connections
+
+from opora.tickets.models import EventKind, TicketEvent
+from opora.tickets.watcher import sweep
+
+from ..factories import T0, submit
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_copies_record_each_event_once(school) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent watchers need PostgreSQL's row locks (SQLite runs one writer at a time)")
+    for n in range(40):
+        submit(school)
+    start = threading.Barrier(2)
+    totals: list[int] = []
+
+    def run() -> None:
+        start.wait()
+        try:
+            totals.append(len(sweep(T0 + timedelta(hours=1)).news))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(totals) == 80
+    assert TicketEvent.objects.filter(kind=EventKind.CLOCK_BREACHED).count() == 40
+    assert TicketEvent.objects.filter(kind=EventKind.CLOCK_WARNING).count() == 40
+
+
+def test_a_second_pass_over_the_same_moment_records_nothing(school) -> None:
+    for n in range(3):
+        submit(school)
+    assert len(sweep(T0 + timedelta(hours=1)).news) == 6
+    assert sweep(T0 + timedelta(hours=1)).news == []
