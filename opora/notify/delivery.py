@@ -9,7 +9,10 @@ from django.db.models import F, Q
 
 from .models import Outbox, OutboxState
 
-LEASE = timedelta(minutes=2)
+
+def lease() -> timedelta:
+    """How long a worker may hold a message before another may take it over (a crashed worker's rows)."""
+    return timedelta(seconds=settings.OPORA_MAIL_LEASE_SECONDS)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -24,7 +27,7 @@ def claim(outbox_id: int, now: datetime) -> Outbox | None:
         pk=outbox_id,
         state=OutboxState.PENDING,
         next_attempt_at__lte=now,
-    ).update(claimed_until=now + LEASE, attempts=F("attempts") + 1)
+    ).update(claimed_until=now + lease(), attempts=F("attempts") + 1)
     return Outbox.objects.get(pk=outbox_id) if claimed else None
 
 

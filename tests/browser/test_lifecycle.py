@@ -106,6 +106,13 @@ def test_a_request_from_submit_to_answer(page, live_server, school, settings) ->
 
     ticket = Ticket.objects.get(number=number)
     kinds = list(ticket.events.values_list("kind", flat=True))
-    assert kinds == [EventKind.RECEIVED, EventKind.ROUTED, EventKind.TAKEN, EventKind.CONTACT,
-                     EventKind.EXTENSION_REQUESTED, EventKind.EXTENSION_APPROVED, EventKind.RESOLVED]
+    assert kinds == [
+        EventKind.RECEIVED,
+        EventKind.ROUTED,
+        EventKind.TAKEN,
+        EventKind.CONTACT,
+        EventKind.EXTENSION_REQUESTED,
+        EventKind.EXTENSION_APPROVED,
+        EventKind.RESOLVED,
+    ]
     assert ticket.resolve_extended and ticket.resolve_met_at is not None

@@ -30,8 +30,9 @@ def test_the_author_gets_a_receipt_with_number_and_status_link(db, smtp, school)
 def test_the_answer_and_a_question_go_to_the_author(db, smtp, school, dina, egor) -> None:
     now = timezone.now()
     ticket = services.receive(school, intake(), channel=Channel.WEB, now=now).ticket
-    ticket = services.take(services.route(ticket, actor=dina, role=ServiceRole.EJOURNAL_ADMIN, now=now),
-                           actor=egor, now=now)
+    ticket = services.take(
+        services.route(ticket, actor=dina, role=ServiceRole.EJOURNAL_ADMIN, now=now), actor=egor, now=now
+    )
     services.log_contact(ticket, actor=egor, outcome=ContactOutcome.EMAIL_SENT, note="Какой у ребёнка логин?", now=now)
     services.resolve(ticket, actor=egor, channel=ReplyChannel.EMAIL, text="Дневник привязан.", now=now)
     send_all()
@@ -41,8 +42,9 @@ def test_the_answer_and_a_question_go_to_the_author(db, smtp, school, dina, egor
 
 
 def test_html_escapes_what_people_typed(db, smtp, school) -> None:
-    services.receive(school, intake(author_name="Иванова <script>alert(1)</script>"), channel=Channel.WEB,
-                     now=timezone.now())
+    services.receive(
+        school, intake(author_name="Иванова <script>alert(1)</script>"), channel=Channel.WEB, now=timezone.now()
+    )
     send_all()
     [message] = smtp.inbox.messages
     assert "<script>" not in html_of(message) and "&lt;script&gt;" in html_of(message)

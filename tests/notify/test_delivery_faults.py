@@ -65,15 +65,13 @@ def test_a_claimed_message_is_left_to_its_worker(db, smtp, school) -> None:
     row = Outbox.objects.get()
     assert delivery.claim(row.pk, now) is not None
     assert delivery.deliver(row.pk, now) == "skipped"
-    assert delivery.deliver(row.pk, now + delivery.LEASE + timedelta(seconds=1)) == "sent"
+    assert delivery.deliver(row.pk, now + delivery.lease() + timedelta(seconds=1)) == "sent"
 
 
 def test_the_same_dedupe_key_is_one_row(db, school) -> None:
     from opora.notify.outbox import queue
 
     now = timezone.now()
-    first = queue("author_reopened", organisation=school, recipient="a@example.ru", dedupe_key="k", context={},
-                  now=now)
-    again = queue("author_reopened", organisation=school, recipient="a@example.ru", dedupe_key="k", context={},
-                  now=now)
+    first = queue("author_reopened", organisation=school, recipient="a@example.ru", dedupe_key="k", context={}, now=now)
+    again = queue("author_reopened", organisation=school, recipient="a@example.ru", dedupe_key="k", context={}, now=now)
     assert first is not None and again is None

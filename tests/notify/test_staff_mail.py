@@ -22,16 +22,22 @@ def test_dispatchers_hear_of_new_requests(db, smtp, school, dina, galya) -> None
 
 
 def test_a_request_routed_to_a_role_reaches_everyone_in_it(db, smtp, school, dina, tolya, tima) -> None:
-    ticket = services.route(receive(school, request_type="technical"), actor=dina, role=ServiceRole.TECHNICIAN,
-                            now=timezone.now())
+    ticket = services.route(
+        receive(school, request_type="technical"), actor=dina, role=ServiceRole.TECHNICIAN, now=timezone.now()
+    )
     send_all()
     for person in (tolya, tima):
         assert any(ticket.number in text_of(m) for m in smtp.inbox.to(person.email))
 
 
 def test_a_named_specialist_alone_is_told(db, smtp, school, dina, tolya, tima) -> None:
-    services.route(receive(school, request_type="technical"), actor=dina, role=ServiceRole.TECHNICIAN,
-                   assignee=tima, now=timezone.now())
+    services.route(
+        receive(school, request_type="technical"),
+        actor=dina,
+        role=ServiceRole.TECHNICIAN,
+        assignee=tima,
+        now=timezone.now(),
+    )
     send_all()
     assert smtp.inbox.to(tima.email) and not smtp.inbox.to(tolya.email)
 
@@ -41,8 +47,9 @@ def test_psychologist_content_reaches_only_the_psychologist(db, smtp, school, di
     send_all()
     assert not smtp.inbox.to(dina.email)
     assert "Дочь плачет" in text_of(smtp.inbox.to(polina.email)[0])
-    everything_else = [text_of(m) for m in smtp.inbox.messages if m["To"] not in {polina.email, elena.email,
-                                                                                  "kuznetsova@example.ru"}]
+    everything_else = [
+        text_of(m) for m in smtp.inbox.messages if m["To"] not in {polina.email, elena.email, "kuznetsova@example.ru"}
+    ]
     assert not any("Дочь плачет" in body for body in everything_else)
 
 
@@ -59,10 +66,12 @@ def test_the_head_is_asked_about_extensions(db, smtp, school, dina, egor, elena)
     from datetime import timedelta
 
     now = timezone.now()
-    ticket = services.take(services.route(receive(school), actor=dina, role=ServiceRole.EJOURNAL_ADMIN, now=now),
-                           actor=egor, now=now)
-    services.request_extension(ticket, actor=egor, reason="ждём оператора", proposed_due_at=now + timedelta(days=2),
-                               now=now)
+    ticket = services.take(
+        services.route(receive(school), actor=dina, role=ServiceRole.EJOURNAL_ADMIN, now=now), actor=egor, now=now
+    )
+    services.request_extension(
+        ticket, actor=egor, reason="ждём оператора", proposed_due_at=now + timedelta(days=2), now=now
+    )
     send_all()
     [message] = [m for m in smtp.inbox.to(elena.email) if "просит продлить" in text_of(m)]
     assert "ждём оператора" in text_of(message)

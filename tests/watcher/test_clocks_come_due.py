@@ -12,8 +12,11 @@ from ..factories import T0, submit
 
 
 def clock_events(ticket):
-    return list(ticket.events.filter(kind__in=[EventKind.CLOCK_WARNING, EventKind.CLOCK_BREACHED])
-                .values_list("kind", "data__clock"))
+    return list(
+        ticket.events.filter(kind__in=[EventKind.CLOCK_WARNING, EventKind.CLOCK_BREACHED]).values_list(
+            "kind", "data__clock"
+        )
+    )
 
 
 def test_dispatch_warning_at_20_minutes_and_breach_after_30(school, dina) -> None:
@@ -42,8 +45,9 @@ def test_resolution_warning_two_hours_before_and_an_extension_moves_it(school, d
     ticket = services.take(ticket, actor=egor, now=T0 + timedelta(minutes=1))
     result = sweep(T0 + timedelta(hours=22))
     assert [(n.kind, n.breached) for n in result.news] == [("resolve", False)]
-    request = services.request_extension(ticket, actor=egor, reason="ждём", proposed_due_at=T0 + timedelta(hours=48),
-                                         now=T0 + timedelta(hours=23))
+    request = services.request_extension(
+        ticket, actor=egor, reason="ждём", proposed_due_at=T0 + timedelta(hours=48), now=T0 + timedelta(hours=23)
+    )
     services.decide_extension(request, actor=elena, approve=True, now=T0 + timedelta(hours=23))
     assert sweep(T0 + timedelta(hours=30)).news == []
     later = sweep(T0 + timedelta(hours=46))
@@ -73,7 +77,7 @@ def test_working_hours_calendar(school) -> None:
 def test_breaches_reach_the_handler_and_the_head_once_per_run(school, dina, egor, elena) -> None:
     from opora.notify.periodic import after_sweep
 
-    for n in range(5):
+    for _ in range(5):
         services.route(submit(school), actor=dina, role=ServiceRole.EJOURNAL_ADMIN, now=T0)
     result = sweep(T0 + timedelta(hours=2))
     after_sweep(result, T0 + timedelta(hours=2))
@@ -89,7 +93,7 @@ def test_closed_requests_leave_the_watch(school, dina) -> None:
 
 
 def test_the_sweep_finds_due_rows_through_its_index(school) -> None:
-    for n in range(3):
+    for _ in range(3):
         submit(school)
     from django.db import connection
 
@@ -97,7 +101,10 @@ def test_the_sweep_finds_due_rows_through_its_index(school) -> None:
         if connection.vendor == "postgresql":
             cursor.execute("SET enable_seqscan = off")  # three rows would otherwise be read whole
         sql = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
-        cursor.execute(sql + "SELECT id FROM tickets_ticket WHERE watch_at IS NOT NULL AND watch_at <= %s "
-                       "ORDER BY watch_at LIMIT 10", [T0])
+        cursor.execute(
+            sql + "SELECT id FROM tickets_ticket WHERE watch_at IS NOT NULL AND watch_at <= %s "
+            "ORDER BY watch_at LIMIT 10",
+            [T0],
+        )
         plan = " ".join(str(row) for row in cursor.fetchall())
     assert "ticket_watch_idx" in plan

@@ -16,7 +16,7 @@ from ..factories import T0, submit
 def test_two_copies_record_each_event_once(school) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("concurrent watchers need PostgreSQL's row locks (SQLite runs one writer at a time)")
-    for n in range(40):
+    for _ in range(40):
         submit(school)
     start = threading.Barrier(2)
     totals: list[int] = []
@@ -39,7 +39,7 @@ def test_two_copies_record_each_event_once(school) -> None:
 
 
 def test_a_second_pass_over_the_same_moment_records_nothing(school) -> None:
-    for n in range(3):
+    for _ in range(3):
         submit(school)
     assert len(sweep(T0 + timedelta(hours=1)).news) == 6
     assert sweep(T0 + timedelta(hours=1)).news == []
