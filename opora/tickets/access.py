@@ -89,3 +89,10 @@ def require(user: AnyUser | None, action: Action, ticket: Ticket) -> None:
 
 def allowed_actions(user: AnyUser, ticket: Ticket) -> frozenset[Action]:
     return frozenset(action for action in Action if can(user, action, ticket))
+
+
+def can_view_reports(user: AnyUser, organisation: Organisation) -> bool:
+    """Reports and exports: the head and the director of that school, and a superuser."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return bool(roles_in(user, organisation) & {ServiceRole.HEAD, ServiceRole.DIRECTOR})

@@ -1,0 +1,128 @@
+"""Every figure of the reports, computed in the database: GROUP BY and conditional aggregates."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+
+from opora.accounts.models import Organisation
+from opora.domain.enums import OPEN_STATES, State
+from opora.tickets.models import Extension, ExtensionState, Ticket
+
+_OPEN = [str(s) for s in OPEN_STATES]
+
+
+def share(part: int, whole: int) -> float | None:
+    return round(100.0 * part / whole, 1) if whole else None
+
+
+def _met(kind: str) -> Q:
+    return Q(**{f"{kind}_met_at__isnull": False, f"{kind}_met_at__lte": F(f"{kind}_due_at")})
+
+
+def _breached(kind: str, now: datetime) -> Q:
+    late = Q(**{f"{kind}_met_at__isnull": False, f"{kind}_met_at__gt": F(f"{kind}_due_at")})
+    running = Q(**{f"{kind}_met_at__isnull": True, f"{kind}_due_at__lt": now, "state__in": _OPEN})
+    return late | running
+
+
+def percentile(qs: QuerySet[Ticket], expression: Any, fraction: float) -> timedelta | None:
+    """The value at a rank, found by the database's own ordering (no rows come back to Python)."""
+    ranked = qs.annotate(_value=expression).exclude(_value__isnull=True)
+    total = ranked.count()
+    if not total:
+        return None
+    index = min(total - 1, max(0, round(fraction * (total - 1))))
+    value = ranked.order_by("_value").values_list("_value", flat=True)[index]
+    return value if isinstance(value, timedelta) else timedelta(microseconds=int(value))
+
+
+@dataclass(frozen=True)
+class ClauseReport:
+    dispatch: dict[str, Any]
+    take: dict[str, Any]
+    resolve: dict[str, Any]
+    reply: dict[str, Any]
+    quality: dict[str, Any]
+
+
+def clause_report(qs: QuerySet[Ticket], org: Organisation, now: datetime) -> ClauseReport:
+    in_time = F("received_at") + timedelta(minutes=org.dispatch_minutes)
+    figures = qs.aggregate(
+        total=Count("id"),
+        routed=Count("id", filter=Q(first_routed_at__isnull=False)),
+        routed_in_time=Count("id", filter=Q(first_routed_at__isnull=False, first_routed_at__lte=in_time)),
+        dispatch_breached=Count(
+            "id",
+            filter=Q(first_routed_at__gt=in_time)
+            | Q(first_routed_at__isnull=True, dispatch_due_at__lt=now, state__in=_OPEN),
+        ),
+        take_total=Count("id", filter=Q(take_due_at__isnull=False)),
+        take_met=Count("id", filter=_met("take")),
+        take_breached=Count("id", filter=_breached("take", now)),
+        resolve_met=Count("id", filter=_met("resolve") & Q(resolve_extended=False)),
+        resolve_extended=Count("id", filter=_met("resolve") & Q(resolve_extended=True)),
+        resolve_breached=Count("id", filter=_breached("resolve", now)),
+        resolved=Count("id", filter=Q(state=State.RESOLVED)),
+        by_preferred=Count("id", filter=Q(state=State.RESOLVED, reply_channel=F("preferred_reply"))),
+        by_phone=Count("id", filter=Q(state=State.RESOLVED, reply_channel="phone")),
+        by_email=Count("id", filter=Q(state=State.RESOLVED, reply_channel="email")),
+        returned=Count("id", filter=Q(return_count__gt=0)),
+        reopened=Count("id", filter=Q(reopen_count__gt=0)),
+        withdrawn=Count("id", filter=Q(state=State.WITHDRAWN)),
+    )
+    to_route = ExpressionWrapper(F("first_routed_at") - F("received_at"), output_field=DurationField())
+    extensions = Extension.objects.filter(ticket__in=qs).aggregate(
+        requested=Count("id"),
+        approved=Count("id", filter=Q(state=ExtensionState.APPROVED)),
+        rejected=Count("id", filter=Q(state=ExtensionState.REJECTED)),
+    )
+    resolve_total = figures["resolve_met"] + figures["resolve_extended"] + figures["resolve_breached"]
+    return ClauseReport(
+        dispatch={
+            "total": figures["total"],
+            "routed": figures["routed"],
+            "met": figures["routed_in_time"],
+            "breached": figures["dispatch_breached"],
+            "share": share(figures["routed_in_time"], figures["routed"]),
+            "median": percentile(qs, to_route, 0.5),
+            "p90": percentile(qs, to_route, 0.9),
+        },
+        take={
+            "total": figures["take_total"],
+            "met": figures["take_met"],
+            "breached": figures["take_breached"],
+            "share": share(figures["take_met"], figures["take_met"] + figures["take_breached"]),
+        },
+        resolve={
+            "met": figures["resolve_met"],
+            "extended": figures["resolve_extended"],
+            "breached": figures["resolve_breached"],
+            "total": resolve_total,
+            "share": share(figures["resolve_met"] + figures["resolve_extended"], resolve_total),
+            "share_plain": share(figures["resolve_met"], resolve_total),
+            **extensions,
+        },
+        reply={
+            "resolved": figures["resolved"],
+            "preferred": figures["by_preferred"],
+            "share": share(figures["by_preferred"], figures["resolved"]),
+            "phone": figures["by_phone"],
+            "email": figures["by_email"],
+        },
+        quality={"returned": figures["returned"], "reopened": figures["reopened"], "withdrawn": figures["withdrawn"]},
+    )
+
+
+def breakdown(qs: QuerySet[Ticket], field: str, now: datetime, limit: int | None = None) -> list[dict[str, Any]]:
+    rows = (
+        qs.values(field)
+        .annotate(
+            total=Count("id"),
+            resolved=Count("id", filter=Q(state=State.RESOLVED)),
+            breached=Count("id", filter=_breached("resolve", now)),
+        )
+        .order_by("-total", field)
+    )
+    return list(rows[:limit] if limit else rows)
