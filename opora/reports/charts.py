@@ -1,5 +1,6 @@
 """Server-rendered SVG charts (pygal) with no external script: every chart also has a table."""
 
+import re
 from collections import defaultdict
 from typing import Any
 
@@ -30,6 +31,14 @@ _CONFIG: dict[str, Any] = {
 }
 
 
+_SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
+
+
+def _svg(chart: Any) -> str:
+    # pygal always embeds its settings as a script; shown through <img>, it would never run anyway.
+    return _SCRIPT.sub("", str(chart.render(is_unicode=True)))
+
+
 def requests_by_day(rows: list[dict[str, Any]]) -> str:
     days = sorted({r["day"] for r in rows})
     counts: dict[str, dict[Any, int]] = defaultdict(dict)
@@ -39,11 +48,11 @@ def requests_by_day(rows: list[dict[str, Any]]) -> str:
     chart.x_labels = [d.strftime("%d.%m") for d in days]
     for kind in RequestType:
         chart.add(str(REQUEST_TYPE[kind]), [counts[str(kind)].get(d, 0) for d in days])
-    return str(chart.render(is_unicode=True))
+    return _svg(chart)
 
 
 def compliance_by_day(rows: list[dict[str, Any]]) -> str:
     chart = pygal.Line(title="Доля обращений, отработанных в срок, %", range=(0, 100), **_CONFIG)
     chart.x_labels = [r["day"].strftime("%d.%m") for r in rows]
     chart.add("в срок", [r["share"] for r in rows])
-    return str(chart.render(is_unicode=True))
+    return _svg(chart)

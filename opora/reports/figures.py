@@ -1,5 +1,6 @@
 """Every figure of the reports, computed in the database: GROUP BY and conditional aggregates."""
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -33,7 +34,7 @@ def percentile(qs: QuerySet[Ticket], expression: Any, fraction: float) -> timede
     total = ranked.count()
     if not total:
         return None
-    index = min(total - 1, max(0, round(fraction * (total - 1))))
+    index = min(total - 1, max(0, math.ceil(fraction * total) - 1))  # nearest rank
     value = ranked.order_by("_value").values_list("_value", flat=True)[index]
     return value if isinstance(value, timedelta) else timedelta(microseconds=int(value))
 
