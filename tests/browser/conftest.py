@@ -47,7 +47,7 @@ def chromium() -> Iterator[Any]:
 
 @pytest.fixture
 def page(chromium: Any, live_server: Any) -> Iterator[Any]:
-    context = chromium.new_context(locale="ru-RU", viewport={"width": 1280, "height": 900})
+    context = chromium.new_context(locale="ru-RU", viewport={"width": 1280, "height": 900}, bypass_csp=True)
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
@@ -57,7 +57,7 @@ def page(chromium: Any, live_server: Any) -> Iterator[Any]:
 @pytest.fixture
 def phone_page(chromium: Any, live_server: Any) -> Iterator[Any]:
     context = chromium.new_context(
-        locale="ru-RU", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+        locale="ru-RU", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, bypass_csp=True
     )
     page = context.new_page()
     page.set_default_timeout(10_000)
