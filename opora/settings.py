@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "opora.desk",
     "opora.notify",
     "opora.reports",
+    "opora.audit",
 ]
 
 MIDDLEWARE = [

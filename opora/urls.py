@@ -8,5 +8,6 @@ urlpatterns = [
     path("desk/", include("opora.desk.urls")),
     path("reports/", include("opora.reports.urls")),
     path("notify/", include("opora.notify.urls")),
+    path("audit/", include("opora.audit.urls")),
     path("", include("opora.intake.urls")),
 ]

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from opora.accounts.models import Organisation
 from opora.accounts.roles import current_organisation, is_controller, is_dispatcher, is_specialist, roles_in
+from opora.audit.log import log_view
 from opora.domain.enums import ClockKind, RequestType, ServiceRole
 from opora.domain.routing import suggest_role
 from opora.tickets import access
@@ -125,6 +126,8 @@ def control(request: HttpRequest) -> HttpResponse:
 def ticket(request: HttpRequest, number: str) -> HttpResponse:
     org = _org(request)
     item = access.ticket_for(request.user, org, number)
+    if access.can_see_content(request.user, item):
+        log_view(request.user, item, "просмотр карточки обращения")
     return render(request, "desk/ticket.html", ticket_context(request, item, timezone.now()))
 
 

@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from opora.accounts.models import Organisation
+from opora.audit.log import log_view
 from opora.tickets import access
 from opora.tickets.services import ServiceError, author_message
 from opora.tickets.services.intake import ticket_by_token
@@ -159,6 +160,7 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
     ticket = access.ticket_for(request.user, item.ticket.organisation, item.ticket.number)
     if not access.can_see_content(request.user, ticket):
         raise PermissionDenied
+    log_view(request.user, ticket, f"скачивание вложения «{item.original_name}»")
     response = FileResponse(
         item.file.open("rb"), as_attachment=True, filename=item.original_name, content_type=item.content_type
     )

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from opora.accounts.models import Organisation
 from opora.accounts.roles import current_organisation
+from opora.audit.log import log_export
 from opora.desk.filters import PARAMS, filter_tickets
 from opora.desk.queries import staff_of
 from opora.tickets import access
@@ -162,6 +163,7 @@ def export_tickets(request: HttpRequest) -> HttpResponseBase:
     now = timezone.now()
     qs = _tickets(request, org, now)
     name = f"obrashcheniya-{now.astimezone(org.zone):%Y%m%d-%H%M}"
+    log_export(request.user, org.pk, f"выгрузка списка обращений ({request.GET.urlencode() or 'все'})")
     rows = exports.ticket_rows(qs, org)
     if request.GET.get("format") == "xlsx":
         return exports.xlsx_response(exports.HEADERS, rows, name, "Обращения")
