@@ -6,7 +6,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/opora
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format test-pg test-browser messages check-deploy audit bench bench-smoke clean
+.PHONY: run test lint format test-pg test-browser messages security bench bench-smoke clean
 
 $(VENV)/.run-deps: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,9 @@ test-pg: $(VENV)/.dev-deps
 
 test-browser: $(VENV)/.dev-deps
 	$(PY) -m pytest -m browser $(PYTEST_ARGS)
+
+security: $(VENV)/.dev-deps
+	scripts/security
 
 messages: $(VENV)/.dev-deps
 	scripts/messages

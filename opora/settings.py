@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
     "opora.accounts",
@@ -57,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "opora.accounts.twofactor.RequireSecondFactorMiddleware",
     "opora.accounts.middleware.SchoolTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -72,6 +76,9 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+# The demo keeps its published logins simple; every real install asks the head and psychologist for a code.
+OPORA_REQUIRE_2FA = env.bool("OPORA_REQUIRE_2FA", default=not DEMO_MODE)
+OTP_TOTP_ISSUER = "Опора"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = None  # an administrator unlocks (admin, or `manage.py axes_reset_username`)
 AXES_RESET_ON_SUCCESS = True
