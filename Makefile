@@ -42,6 +42,12 @@ test-browser: $(VENV)/.dev-deps
 security: $(VENV)/.dev-deps
 	scripts/security
 
+bench: $(VENV)/.dev-deps
+	bench/run full
+
+bench-smoke: $(VENV)/.dev-deps
+	bench/run smoke
+
 messages: $(VENV)/.dev-deps
 	scripts/messages
 

@@ -2,13 +2,22 @@
 
 from datetime import datetime, timedelta
 
+from django.conf import settings
+from django.http import HttpRequest
+
 from opora.accounts.models import Organisation
 from opora.domain.contacts import InvalidPhone, normalize_phone
 from opora.tickets.models import Ticket
 
 WINDOW = timedelta(hours=1)
-PER_CONTACT = 5
-PER_IP = 120
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    hops = settings.TRUSTED_PROXY_HOPS
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if hops and len(forwarded) >= hops:
+        return forwarded[-hops]
+    return request.META.get("REMOTE_ADDR") or None
 
 
 def over_limit(organisation: Organisation, phone: str, email: str, ip: str | None, now: datetime) -> bool:
@@ -17,8 +26,9 @@ def over_limit(organisation: Organisation, phone: str, email: str, ip: str | Non
         normal_phone = normalize_phone(phone) if phone else ""
     except InvalidPhone:
         normal_phone = ""
-    if normal_phone and recent.filter(phone=normal_phone).count() >= PER_CONTACT:
+    per_contact = settings.OPORA_INTAKE_PER_CONTACT_PER_HOUR
+    if normal_phone and recent.filter(phone=normal_phone).count() >= per_contact:
         return True
-    if email and recent.filter(email=email.strip().lower()).count() >= PER_CONTACT:
+    if email and recent.filter(email=email.strip().lower()).count() >= per_contact:
         return True
-    return bool(ip) and recent.filter(consent_ip=ip).count() >= PER_IP
+    return bool(ip) and recent.filter(consent_ip=ip).count() >= settings.OPORA_INTAKE_PER_IP_PER_HOUR

@@ -47,10 +47,6 @@ def _school(request: HttpRequest, slug: str) -> Organisation:
     return organisation
 
 
-def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
 def _remember_token(request: HttpRequest, number: str, token: str) -> None:
     tokens: dict[str, str] = request.session.get(SESSION_KEY, {})
     if token:
@@ -90,7 +86,7 @@ def form(request: HttpRequest, slug: str) -> HttpResponse:
         return _render_form(request, organisation, bound, status=400, blocked=True)
     if not bound.is_valid():
         return _render_form(request, organisation, bound, status=400)
-    ip = _client_ip(request)
+    ip = abuse.client_ip(request)
     if abuse.over_limit(organisation, bound.cleaned_data["phone"], bound.cleaned_data["email"], ip, now):
         return _render_form(request, organisation, bound, status=429, blocked=True)
     consent = services.consent_text(organisation)

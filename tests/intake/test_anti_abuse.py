@@ -28,19 +28,38 @@ def test_a_forged_start_time_is_refused(client, school) -> None:
     assert response.status_code == 400 and not Ticket.objects.exists()
 
 
-def test_one_contact_is_limited_per_hour(client, school) -> None:
+def test_one_contact_is_limited_per_hour(client, school, settings) -> None:
     now = timezone.now()
-    for minute in range(abuse.PER_CONTACT):
+    for minute in range(settings.OPORA_INTAKE_PER_CONTACT_PER_HOUR):
         submit(school, now=now - timedelta(minutes=minute + 1), phone="+7 903 555-12-34", email="")
     response = client.post("/o/school5/", form_data())
     assert response.status_code == 429
     assert school.hotline_phone in response.content.decode()
 
 
-def test_families_sharing_an_ip_are_not_blocked(client, school) -> None:
-    for n in range(abuse.PER_CONTACT + 2):
+def test_families_sharing_an_ip_are_not_blocked(client, school, settings) -> None:
+    for n in range(settings.OPORA_INTAKE_PER_CONTACT_PER_HOUR + 2):
         response = client.post(
             "/o/school5/", form_data(phone=f"+7 916 000-00-{10 + n}", description=f"Вопрос {n}"), REMOTE_ADDR="10.0.0.9"
         )
         assert response.status_code == 302
-    assert Ticket.objects.count() == abuse.PER_CONTACT + 2
+    assert Ticket.objects.count() == settings.OPORA_INTAKE_PER_CONTACT_PER_HOUR + 2
+
+
+def test_behind_a_proxy_the_familys_own_address_counts(rf, settings) -> None:
+    settings.TRUSTED_PROXY_HOPS = 1
+    request = rf.post("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.7")
+    assert abuse.client_ip(request) == "198.51.100.7"
+    settings.TRUSTED_PROXY_HOPS = 0
+    assert abuse.client_ip(request) == "127.0.0.1"
+
+
+def test_one_address_has_a_generous_ceiling(client, school, settings) -> None:
+    settings.OPORA_INTAKE_PER_IP_PER_HOUR = 3
+    for n in range(3):
+        assert (
+            client.post("/o/school5/", form_data(phone=f"+7 916 000-00-{20 + n}"), REMOTE_ADDR="10.9.9.9").status_code
+            == 302
+        )
+    blocked = client.post("/o/school5/", form_data(phone="+7 916 000-00-99"), REMOTE_ADDR="10.9.9.9")
+    assert blocked.status_code == 429 and school.hotline_phone in blocked.content.decode()

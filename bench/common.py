@@ -1,0 +1,81 @@
+"""Shared pieces of the benchmarks: the machine, percentiles, results on disk."""
+
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+
+
+def machine() -> dict[str, Any]:
+    with open("/proc/meminfo") as fh:
+        mem_kb = int(next(line for line in fh if line.startswith("MemTotal")).split()[1])
+    return {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "cores": os.cpu_count(),
+        "memory_gb": round(mem_kb / 1024 / 1024, 1),
+        "load_average_at_start": os.getloadavg(),
+        "python": platform.python_version(),
+        "postgres": subprocess.run(["psql", "--version"], capture_output=True, text=True, check=False).stdout.strip(),
+        "note": "the load generator shares the machine with the server",
+    }
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered) + 0.5) - 1))]
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    return {
+        "n": len(values),
+        "p50": pct(values, 0.5),
+        "p95": pct(values, 0.95),
+        "p99": pct(values, 0.99),
+        "mean": statistics.fmean(values) if values else float("nan"),
+    }
+
+
+def save(name: str, data: dict[str, Any]) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}-{int(time.time())}.json"
+    path.write_text(json.dumps({"machine": machine(), **data}, ensure_ascii=False, indent=2, default=str))
+    print(f"wrote {path.relative_to(ROOT)}")
+    return path
+
+
+def recreate_db(name: str) -> str:
+    subprocess.run(["psql", f"{PG}/postgres", "-qc", f"DROP DATABASE IF EXISTS {name}"], check=True)
+    subprocess.run(["psql", f"{PG}/postgres", "-qc", f"CREATE DATABASE {name}"], check=True)
+    return f"{PG}/{name}"
+
+
+def django_env(database_url: str, **extra: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "bench-" + "x" * 40,
+        "DEBUG": "false",
+        "OPORA_DEMO": "false",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "SECURE_COOKIES": "false",
+        "OPORA_REQUIRE_2FA": "false",
+        "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
+        "PYTHONPATH": str(ROOT),
+        **extra,
+    }
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)

@@ -1,0 +1,147 @@
+"""Scenarios measured inside one Django process: staff pages, the watcher, reports."""
+
+import os
+import sys
+import time
+import tracemalloc
+from datetime import timedelta
+from typing import Any
+
+import django
+
+
+def setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opora.settings")
+    django.setup()
+
+
+def school_with_staff() -> Any:
+    from opora.tickets.demo.school import create_school, create_staff
+
+    org = create_school("bench")
+    return org, create_staff(org, password="bench-password-1")
+
+
+def timed_get(client: Any, path: str, repeats: int) -> dict[str, Any]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .common import summary
+
+    times, queries = [], 0
+    for _ in range(repeats):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(path)
+            times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (path, response.status_code)
+        queries = len(captured)
+    return {"path": path, "ms": summary(times), "queries": queries}
+
+
+def staff_pages(count: int, repeats: int) -> dict[str, Any]:
+    from django.test import Client
+    from django.utils import timezone
+
+    from .seed import seed
+
+    org, people = school_with_staff()
+    started = time.perf_counter()
+    seed(org, count, now=timezone.now(), span=timedelta(days=365))
+    seeded = time.perf_counter() - started
+    from opora.tickets.models import Ticket
+
+    sample = Ticket.objects.filter(organisation=org).order_by("-id").values_list("number", flat=True).first()
+    results = []
+    for user, path in [
+        ("site_admin", "/desk/dispatch/"),
+        ("ejournal", "/desk/mine/"),
+        ("head", "/desk/control/?state=resolved&type=ejournal&channel=web"),
+        ("head", "/desk/control/?state=resolved&page=200"),
+        ("head", f"/desk/t/{sample}/"),
+        ("head", "/reports/"),
+    ]:
+        client = Client()
+        client.force_login(people[user])
+        client.get(path)  # warm-up
+        results.append(timed_get(client, path, repeats))
+    return {"tickets": count, "seed_seconds": round(seeded, 1), "pages": results}
+
+
+def watcher_sweep(count: int, due: int) -> dict[str, Any]:
+    from django.utils import timezone
+
+    from opora.tickets.watcher import sweep
+
+    from .seed import seed
+
+    org, _people = school_with_staff()
+    now = timezone.now()
+    seed(org, count, now=now, span=timedelta(days=30), open_share=1.0, due=due, seed=11)
+    started = time.perf_counter()
+    result = sweep(now, batch=due + 10)
+    elapsed = time.perf_counter() - started
+    return {
+        "open_tickets": count,
+        "due": due,
+        "checked": result.checked,
+        "events": len(result.news),
+        "sweep_seconds": round(elapsed, 3),
+    }
+
+
+def reports(count: int, export_rows: int) -> dict[str, Any]:
+    from django.test import Client
+    from django.utils import timezone
+
+    from opora.reports.figures import clause_report
+    from opora.tickets.models import Ticket
+
+    from .seed import seed
+
+    org, people = school_with_staff()
+    now = timezone.now()
+    seed(org, count, now=now, span=timedelta(days=365), seed=13)
+    qs = Ticket.objects.filter(organisation=org)
+    started = time.perf_counter()
+    clause_report(qs, org, now)
+    year = time.perf_counter() - started
+    month = qs.filter(received_at__gte=now - timedelta(days=30))
+    started = time.perf_counter()
+    clause_report(month, org, now)
+    month_s = time.perf_counter() - started
+    client = Client()
+    client.force_login(people["head"])
+    last = qs.order_by("-received_at").values_list("received_at", flat=True)[min(export_rows, count) - 1]
+    tracemalloc.start()
+    started = time.perf_counter()
+    response = client.get("/reports/export/", {"format": "xlsx", "from": last.date().isoformat()})
+    size = sum(len(chunk) for chunk in response.streaming_content)
+    export_s = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {
+        "tickets": count,
+        "year_report_seconds": round(year, 3),
+        "month_report_seconds": round(month_s, 3),
+        "xlsx_rows_about": export_rows,
+        "xlsx_bytes": size,
+        "xlsx_seconds": round(export_s, 2),
+        "xlsx_peak_python_mb": round(peak / 1e6, 1),
+    }
+
+
+if __name__ == "__main__":
+    setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    name, *args = sys.argv[1:]
+    numbers = [int(a) for a in args]
+    result = {"staff_pages": staff_pages, "watcher": watcher_sweep, "reports": reports}[name](*numbers)
+    from .common import save
+
+    save(name, result)
+    import json
+
+    print(json.dumps(result, ensure_ascii=False, indent=1, default=str))

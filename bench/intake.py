@@ -1,0 +1,115 @@
+"""Scenario 1: intake through the real public form, beside the bare-Django ceiling (and django-helpdesk)."""
+
+import json
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from .common import ROOT, django_env, manage, recreate_db, save
+from .load import run
+
+GUNICORN = [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serve(app: str, env: dict[str, str], worker_class: str) -> Iterator[int]:
+    port = free_port()
+    extra = ["--worker-class", "gthread", "--threads", "4"] if worker_class == "gthread" else []
+    process = subprocess.Popen(
+        [*GUNICORN, f"127.0.0.1:{port}", *extra, "--log-level", "warning", app], cwd=ROOT, env=env
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def opora_env() -> dict[str, str]:
+    env = django_env(
+        recreate_db("opora_bench"),
+        OPORA_MIN_FILL_SECONDS="0",
+        AXES_ENABLED="false",
+        OPORA_INTAKE_PER_IP_PER_HOUR="10000000",
+    )
+    manage(env, "migrate", "--noinput", "-v0")
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django,os;os.environ.setdefault('DJANGO_SETTINGS_MODULE','opora.settings');"
+            "django.setup();from opora.tickets.demo.school import create_school;create_school('bench')",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    return env
+
+
+def ceiling_env() -> dict[str, str]:
+    recreate_db("ceiling_bench")
+    env = {**django_env("unused"), "CEILING_DB": "ceiling_bench"}
+    subprocess.run(
+        [sys.executable, "-c", "from bench.ceiling.app import create_table; create_table()"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    return env
+
+
+def main(levels: list[int], seconds: float, per_client: int) -> dict[str, Any]:
+    results: dict[str, Any] = {"levels": levels, "seconds_per_level": seconds}
+    targets = {
+        "opora": ("opora.wsgi:application", opora_env()),
+        "ceiling": ("bench.ceiling.app:application", ceiling_env()),
+    }
+    for worker_class in ("sync", "gthread"):
+        for name, (app, env) in targets.items():
+            with serve(app, env, worker_class) as port:
+                run(port, "/o/bench/", 1, 1.0, 5)  # warm-up
+                results[f"{name}-{worker_class}"] = [run(port, "/o/bench/", c, seconds, per_client) for c in levels]
+    results["django_helpdesk"] = "not measured in this harness yet: see docs/performance.md"
+    for worker_class in ("sync", "gthread"):
+        o = {r["clients"]: r for r in results[f"opora-{worker_class}"]}
+        c = {r["clients"]: r for r in results[f"ceiling-{worker_class}"]}
+        results[f"ratio-{worker_class}"] = {n: round(o[n]["rps"] / c[n]["rps"], 2) if c[n]["rps"] else None for n in o}
+    return results
+
+
+if __name__ == "__main__":
+    levels = [int(x) for x in sys.argv[1].split(",")]
+    result = main(levels, float(sys.argv[2]), int(sys.argv[3]))
+    save("intake", result)
+    print(json.dumps({k: v for k, v in result.items() if k.startswith("ratio")}, indent=1))
+    for key in ("opora-gthread", "ceiling-gthread", "opora-sync", "ceiling-sync"):
+        for row in result[key]:
+            print(
+                key,
+                row["clients"],
+                "rps",
+                row["rps"],
+                "p50",
+                round(row["latency_ms"]["p50"], 1),
+                "p99",
+                round(row["latency_ms"]["p99"], 1),
+                "errors",
+                row["errors"],
+            )

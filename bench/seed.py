@@ -1,0 +1,169 @@
+"""Fast seeding with PostgreSQL COPY: realistic types, states, clocks and about three events a ticket."""
+
+import random
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import connection
+
+from opora.accounts.models import Organisation
+from opora.tickets.models import Ticket, TicketEvent
+
+TYPES = [("technical", 30), ("ejournal", 35), ("lesson_quality", 10), ("psychologist", 8), ("other", 17)]
+ROLE_OF = {
+    "technical": "technician",
+    "ejournal": "ejournal_admin",
+    "lesson_quality": "head",
+    "psychologist": "psychologist",
+    "other": "head",
+}
+STATES = [("resolved", 80), ("withdrawn", 5), ("in_work", 8), ("routed", 4), ("received", 3)]
+CLASSES = [f"{g}{letter}" for g in range(1, 12) for letter in "АБВГ"]
+
+
+def _pick(rng: random.Random, weighted: list[tuple[str, int]]) -> str:
+    return rng.choices([v for v, _ in weighted], weights=[w for _, w in weighted])[0]
+
+
+def _ticket(rng: random.Random, org: Organisation, n: int, received: datetime, state: str) -> dict[str, Any]:
+    kind = _pick(rng, TYPES)
+    routed = received + timedelta(minutes=rng.expovariate(1 / 12)) if state != "received" else None
+    taken = routed + timedelta(minutes=rng.expovariate(1 / 15)) if routed and state in ("in_work", "resolved") else None
+    resolved = taken + timedelta(hours=rng.expovariate(1 / 8)) if taken and state == "resolved" else None
+    role = rng.choice(["pupil", "parent", "teacher"])
+    row = {
+        "organisation_id": org.pk,
+        "number": f"{received.year}-{n:07d}",
+        "channel": rng.choice(["web"] * 3 + ["hotline"]),
+        "author_name": "Иванова Анна Петровна",
+        "author_role": role,
+        "school_class": "" if role == "teacher" else rng.choice(CLASSES),
+        "request_type": kind,
+        "description": "Не открывается урок в электронном дневнике, пишет «ошибка 403».",
+        "phone": f"+7916{rng.randint(1000000, 9999999)}",
+        "email": "",
+        "preferred_reply": "phone",
+        "consent_at": received,
+        "consent_version": "1",
+        "consent_ip": None,
+        "status_token_hash": f"{org.pk}-{n:062d}",
+        "called_at": None,
+        "recorded_by_id": None,
+        "received_at": received,
+        "state": state,
+        "routed_role": ROLE_OF[kind] if routed else "",
+        "assignee_id": None,
+        "routed_at": routed,
+        "first_routed_at": routed,
+        "taken_at": taken,
+        "resolved_at": resolved,
+        "reply_channel": "phone" if resolved else "",
+        "reply_text": "Ответили по телефону." if resolved else "",
+        "withdraw_reason": "spam" if state == "withdrawn" else "",
+        "duplicate_of_id": None,
+        "urgent": False,
+        "return_count": 0,
+        "reopen_count": 0,
+        "anonymised_at": None,
+        "dispatch_due_at": received + timedelta(minutes=30),
+        "dispatch_met_at": routed,
+        "dispatch_warned_at": None,
+        "dispatch_breached_at": None,
+        "take_due_at": routed + timedelta(minutes=30) if routed else None,
+        "take_met_at": taken,
+        "take_warned_at": None,
+        "take_breached_at": None,
+        "resolve_due_at": received + timedelta(hours=24),
+        "resolve_met_at": resolved,
+        "resolve_warned_at": None,
+        "resolve_breached_at": None,
+        "resolve_extended": False,
+        "watch_at": None,
+        "created_at": received,
+        "updated_at": resolved or taken or routed or received,
+    }
+    return row
+
+
+def _copy(table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+    with (
+        connection.cursor() as cursor,
+        cursor.connection.cursor().copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
+
+
+def seed(
+    org: Organisation,
+    count: int,
+    *,
+    now: datetime,
+    span: timedelta,
+    open_share: float | None = None,
+    due: int = 0,
+    seed: int = 7,
+    batch: int = 50_000,
+) -> None:
+    """`count` tickets spread over `span` before `now`; `due` of them have a clock event due now."""
+    rng = random.Random(seed)
+    columns = [f.column for f in Ticket._meta.concrete_fields]
+    event_columns = [
+        "ticket_id",
+        "at",
+        "actor_id",
+        "actor_label",
+        "kind",
+        "from_state",
+        "to_state",
+        "note",
+        "internal",
+        "data",
+    ]
+    start = Ticket.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    made = 0
+    while made < count:
+        size = min(batch, count - made)
+        tickets, events = [], []
+        for i in range(size):
+            n = start + made + i + 1
+            received = now - span * rng.random()
+            state = "in_work" if open_share is not None and rng.random() < open_share else _pick(rng, STATES)
+            row = _ticket(rng, org, n, received, state)
+            if made + i < due:
+                row["watch_at"] = now - timedelta(seconds=rng.randint(1, 50))
+            row["id"] = n
+            tickets.append(tuple(row[c] for c in columns))
+            events.append((n, received, None, "автор", "received", "received", "received", "", False, "{}"))
+            if row["routed_at"]:
+                events.append((n, row["routed_at"], None, "диспетчер", "routed", "received", "routed", "", False, "{}"))
+            if row["taken_at"]:
+                events.append((n, row["taken_at"], None, "специалист", "taken", "routed", "in_work", "", False, "{}"))
+            if row["resolved_at"]:
+                events.append(
+                    (
+                        n,
+                        row["resolved_at"],
+                        None,
+                        "специалист",
+                        "resolved",
+                        "in_work",
+                        "resolved",
+                        "",
+                        False,
+                        '{"channel": "phone"}',
+                    )
+                )
+        _copy("tickets_ticket", columns, tickets)
+        _copy("tickets_ticketevent", event_columns, events)
+        made += size
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence('tickets_ticket', 'id'), (SELECT max(id) FROM tickets_ticket))"
+        )
+        cursor.execute("ANALYZE tickets_ticket")
+        cursor.execute("ANALYZE tickets_ticketevent")
+
+
+def event_count() -> int:
+    return TicketEvent.objects.count()
