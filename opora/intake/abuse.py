@@ -17,7 +17,8 @@ def client_ip(request: HttpRequest) -> str | None:
     forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
     if hops and len(forwarded) >= hops:
         return forwarded[-hops]
-    return request.META.get("REMOTE_ADDR") or None
+    remote: str = request.META.get("REMOTE_ADDR", "")
+    return remote or None
 
 
 def over_limit(organisation: Organisation, phone: str, email: str, ip: str | None, now: datetime) -> bool:
