@@ -14,9 +14,10 @@ WINDOW = timedelta(hours=1)
 
 def client_ip(request: HttpRequest) -> str | None:
     hops = settings.TRUSTED_PROXY_HOPS
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    header: str = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    forwarded = [part.strip() for part in header.split(",") if part.strip()]
     if hops and len(forwarded) >= hops:
-        return forwarded[-hops]
+        return forwarded[-int(hops)]
     remote: str = request.META.get("REMOTE_ADDR", "")
     return remote or None
 
