@@ -11,3 +11,8 @@ def test_home_page_speaks_russian(client, school) -> None:
 def test_english_is_available(client, school) -> None:
     response = client.get("/", headers={"accept-language": "en"})
     assert response.headers["Content-Language"] == "en"
+
+
+def test_the_form_speaks_english_when_asked(client, school) -> None:
+    body = client.get("/o/school5/", headers={"accept-language": "en"}).content.decode()
+    assert "Support for learning in the distance period" in body and "Send the request" in body
