@@ -14,6 +14,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+# Smoke runs (CI) use their own databases, so they never disturb a full run on the same server.
+SUFFIX = os.environ.get("BENCH_DB_SUFFIX", "")
 
 
 def machine() -> dict[str, Any]:
@@ -56,6 +58,7 @@ def save(name: str, data: dict[str, Any]) -> Path:
 
 
 def recreate_db(name: str) -> str:
+    name += SUFFIX
     subprocess.run(["psql", f"{PG}/postgres", "-qc", f"DROP DATABASE IF EXISTS {name}"], check=True)
     subprocess.run(["psql", f"{PG}/postgres", "-qc", f"CREATE DATABASE {name}"], check=True)
     return f"{PG}/{name}"

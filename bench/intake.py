@@ -64,8 +64,7 @@ def opora_env() -> dict[str, str]:
 
 
 def ceiling_env() -> dict[str, str]:
-    recreate_db("ceiling_bench")
-    env = {**django_env("unused"), "CEILING_DB": "ceiling_bench"}
+    env = {**django_env("unused"), "CEILING_DB": recreate_db("ceiling_bench").rsplit("/", 1)[1]}
     subprocess.run(
         [sys.executable, "-c", "from bench.ceiling.app import create_table; create_table()"],
         cwd=ROOT,
