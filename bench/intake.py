@@ -1,18 +1,22 @@
 """Scenario 1: intake through the real public form, beside the bare-Django ceiling (and django-helpdesk)."""
 
 import json
+import os
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from .common import ROOT, django_env, manage, recreate_db, save
 from .load import run
 
-GUNICORN = [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind"]
+
+def gunicorn(python: str = sys.executable) -> list[str]:
+    return [python, "-m", "gunicorn", "--workers", "2", "--bind"]
 
 
 def free_port() -> int:
@@ -22,11 +26,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(app: str, env: dict[str, str], worker_class: str) -> Iterator[int]:
+def serve(
+    app: str, env: dict[str, str], worker_class: str, python: str = sys.executable, cwd: Path = ROOT
+) -> Iterator[int]:
     port = free_port()
     extra = ["--worker-class", "gthread", "--threads", "4"] if worker_class == "gthread" else []
     process = subprocess.Popen(
-        [*GUNICORN, f"127.0.0.1:{port}", *extra, "--log-level", "warning", app], cwd=ROOT, env=env
+        [*gunicorn(python), f"127.0.0.1:{port}", *extra, "--log-level", "warning", app], cwd=cwd, env=env
     )
     try:
         for _ in range(100):
@@ -74,6 +80,24 @@ def ceiling_env() -> dict[str, str]:
     return env
 
 
+def helpdesk_runs(levels: list[int], seconds: float, per_client: int) -> dict[str, Any]:
+    from .helpdesk import prepare
+
+    try:
+        root, env = prepare()
+    except subprocess.CalledProcessError as exc:
+        return {"helpdesk-error": f"django-helpdesk could not be set up: {exc}"}
+    python = str(root / "venv" / "bin" / "python")
+    found: dict[str, Any] = {}
+    for worker_class in ("sync", "gthread"):
+        with serve("hdproj.wsgi:application", env, worker_class, python=python, cwd=root) as port:
+            run(port, "/tickets/submit/", 1, 1.0, 3, kind="helpdesk")
+            found[f"helpdesk-{worker_class}"] = [
+                run(port, "/tickets/submit/", c, seconds, per_client, kind="helpdesk") for c in levels
+            ]
+    return found
+
+
 def main(levels: list[int], seconds: float, per_client: int) -> dict[str, Any]:
     results: dict[str, Any] = {"levels": levels, "seconds_per_level": seconds}
     targets = {
@@ -85,11 +109,15 @@ def main(levels: list[int], seconds: float, per_client: int) -> dict[str, Any]:
             with serve(app, env, worker_class) as port:
                 run(port, "/o/bench/", 1, 1.0, 5)  # warm-up
                 results[f"{name}-{worker_class}"] = [run(port, "/o/bench/", c, seconds, per_client) for c in levels]
-    results["django_helpdesk"] = "not measured in this harness yet: see docs/performance.md"
+    if os.environ.get("BENCH_HELPDESK", "1") == "1":
+        results.update(helpdesk_runs(levels, seconds, per_client))
     for worker_class in ("sync", "gthread"):
         o = {r["clients"]: r for r in results[f"opora-{worker_class}"]}
-        c = {r["clients"]: r for r in results[f"ceiling-{worker_class}"]}
-        results[f"ratio-{worker_class}"] = {n: round(o[n]["rps"] / c[n]["rps"], 2) if c[n]["rps"] else None for n in o}
+        for other in ("ceiling", "helpdesk"):
+            rows = {r["clients"]: r for r in results.get(f"{other}-{worker_class}", [])}
+            results[f"ratio-{other}-{worker_class}"] = {
+                n: round(o[n]["rps"] / rows[n]["rps"], 2) if n in rows and rows[n]["rps"] else None for n in o
+            }
     return results
 
 
@@ -97,9 +125,9 @@ if __name__ == "__main__":
     levels = [int(x) for x in sys.argv[1].split(",")]
     result = main(levels, float(sys.argv[2]), int(sys.argv[3]))
     save("intake", result)
-    print(json.dumps({k: v for k, v in result.items() if k.startswith("ratio")}, indent=1))
-    for key in ("opora-gthread", "ceiling-gthread", "opora-sync", "ceiling-sync"):
-        for row in result[key]:
+    print(json.dumps({k: v for k, v in result.items() if k.startswith("ratio") or k.endswith("error")}, indent=1))
+    for key in ("opora-gthread", "ceiling-gthread", "helpdesk-gthread", "opora-sync", "ceiling-sync", "helpdesk-sync"):
+        for row in result.get(key, []):
             print(
                 key,
                 row["clients"],

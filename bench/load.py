@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 _STARTED = re.compile(r'name="started" value="([^"]*)"')
+_CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]*)"')
+_COOKIE = re.compile(r"csrftoken=([^;]+)")
 
 
 @dataclass
@@ -18,43 +20,60 @@ class Outcome:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def _exchange(port: int, method: str, path: str, body: str | None = None) -> tuple[int, str]:
+def _exchange(
+    port: int, method: str, path: str, body: str | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, str, str]:
     # A fresh connection each time: gunicorn's sync workers close it after every response.
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
-        headers = {"Content-Type": "application/x-www-form-urlencoded"} if body else {}
-        connection.request(method, path, body, headers)
+        sent = {**({"Content-Type": "application/x-www-form-urlencoded"} if body else {}), **(headers or {})}
+        connection.request(method, path, body, sent)
         response = connection.getresponse()
-        return response.status, response.read().decode("utf-8", "replace")
+        return response.status, response.read().decode("utf-8", "replace"), response.getheader("Set-Cookie") or ""
     finally:
         connection.close()
 
 
-def _client(port: int, path: str, deadline: float, limit: int, outcome: Outcome, serial: Any) -> None:
+def _opora_form(page: str, n: int) -> tuple[dict[str, str], dict[str, str]]:
+    token = _STARTED.search(page)
+    return {
+        "author_name": "Нагрузочная Мария Ивановна",
+        "author_role": "parent",
+        "school_class": "5А",
+        "request_type": "technical",
+        "description": f"Не открывается урок, заявка {n}",
+        "phone": f"+7916{1000000 + n % 8999999:07d}",
+        "email": "",
+        "preferred_reply": "phone",
+        "consent": "on",
+        "website": "",
+        "started": token.group(1) if token else "",
+    }, {}
+
+
+def _helpdesk_form(page: str, n: int, cookie: str) -> tuple[dict[str, str], dict[str, str]]:
+    token = _CSRF.search(page)
+    csrf = _COOKIE.search(cookie)
+    return {
+        "csrfmiddlewaretoken": token.group(1) if token else "",
+        "queue": "1",
+        "title": f"Не открывается урок {n}",
+        "body": "Не открывается урок в электронном дневнике.",
+        "priority": "3",
+        "submitter_email": f"parent{n}@example.ru",
+        "due_date": "",
+    }, {"Cookie": f"csrftoken={csrf.group(1)}" if csrf else "", "Referer": "http://127.0.0.1/"}
+
+
+def _client(port: int, path: str, deadline: float, limit: int, outcome: Outcome, serial: Any, kind: str) -> None:
     done = 0
     while time.monotonic() < deadline and done < limit:
         n = next(serial)
         started = time.perf_counter()
         try:
-            _status, page = _exchange(port, "GET", path)
-            token = _STARTED.search(page)
-            body = urllib.parse.urlencode(
-                {
-                    "author_name": "Нагрузочная Мария Ивановна",
-                    "author_role": "parent",
-                    "school_class": "5А",
-                    "request_type": "technical",
-                    "description": f"Не открывается урок, заявка {n}",
-                    "phone": f"+7916{1000000 + n % 8999999:07d}",
-                    "email": "",
-                    "preferred_reply": "phone",
-                    "consent": "on",
-                    "website": "",
-                    "started": token.group(1) if token else "",
-                    "text": "ceiling",
-                }
-            )
-            status, _ = _exchange(port, "POST", path, body)
+            _status, page, cookie = _exchange(port, "GET", path)
+            fields, headers = _helpdesk_form(page, n, cookie) if kind == "helpdesk" else _opora_form(page, n)
+            status, _, _ = _exchange(port, "POST", path, urllib.parse.urlencode(fields), headers)
             ok = status == 302
         except (OSError, http.client.HTTPException):
             ok = False
@@ -67,7 +86,9 @@ def _client(port: int, path: str, deadline: float, limit: int, outcome: Outcome,
         done += 1
 
 
-def run(port: int, path: str, clients: int, seconds: float, per_client_limit: int) -> dict[str, Any]:
+def run(
+    port: int, path: str, clients: int, seconds: float, per_client_limit: int, kind: str = "opora"
+) -> dict[str, Any]:
     import itertools
 
     from .common import summary
@@ -76,7 +97,7 @@ def run(port: int, path: str, clients: int, seconds: float, per_client_limit: in
     serial = itertools.count(int(time.time() * 1000) % 10_000_000)
     deadline = time.monotonic() + seconds
     threads = [
-        threading.Thread(target=_client, args=(port, path, deadline, per_client_limit, outcome, serial))
+        threading.Thread(target=_client, args=(port, path, deadline, per_client_limit, outcome, serial, kind))
         for _ in range(clients)
     ]
     started = time.perf_counter()

@@ -26,7 +26,14 @@ def table() -> str:
             "| intake | clients | requests/s | p50 ms | p95 ms | p99 ms | errors |",
             "|---|---|---|---|---|---|---|",
         ]
-        for key in ("opora-sync", "opora-gthread", "ceiling-sync", "ceiling-gthread"):
+        for key in (
+            "opora-sync",
+            "opora-gthread",
+            "ceiling-sync",
+            "ceiling-gthread",
+            "helpdesk-sync",
+            "helpdesk-gthread",
+        ):
             for row in intake.get(key, []):
                 ms = row["latency_ms"]
                 lines.append(
