@@ -6,10 +6,11 @@ Unknown or malformed values are ignored: a hand-edited URL never causes a 500.
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from opora.accounts.models import Organisation
 from opora.domain.enums import OPEN_STATES, AuthorRole, Channel, ClockKind, RequestType, ServiceRole, State
+from opora.tickets.clock_queries import any_overdue_q, breached_q, due_between_q, met_q, overdue_now_q
 from opora.tickets.models import ExtensionState, Ticket
 
 PARAMS = (
@@ -46,21 +47,6 @@ def _day(value: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         return None
-
-
-def _breached(kind: str, now: datetime) -> Q:
-    due, met = f"{kind}_due_at", f"{kind}_met_at"
-    late = Q(**{f"{met}__isnull": False, f"{met}__gt": F(due)})
-    running_late = Q(**{f"{met}__isnull": True, f"{due}__lt": now}) & Q(state__in=list(OPEN_STATES))
-    return late | running_late
-
-
-def _met(kind: str) -> Q:
-    return Q(**{f"{kind}_met_at__isnull": False, f"{kind}_met_at__lte": F(f"{kind}_due_at")})
-
-
-def _overdue_now(kind: str, now: datetime) -> Q:
-    return Q(**{f"{kind}_met_at__isnull": True, f"{kind}_due_at__lt": now}) & Q(state__in=list(OPEN_STATES))
 
 
 Params = Mapping[str, str]
@@ -107,25 +93,20 @@ def _by_period(qs: QuerySet[Ticket], params: Params, org: Organisation) -> Query
 def _by_clocks(qs: QuerySet[Ticket], params: Params, now: datetime) -> QuerySet[Ticket]:
     overdue = _get(params, "overdue")
     if overdue in {str(k) for k in ClockKind}:
-        qs = qs.filter(_overdue_now(overdue, now))
+        qs = qs.filter(overdue_now_q(overdue, now))
     elif overdue == "any":
-        qs = qs.filter(_overdue_now("dispatch", now) | _overdue_now("take", now) | _overdue_now("resolve", now))
+        qs = qs.filter(any_overdue_q(now))
     if _get(params, "due_soon") == "1":
-        soon = now + timedelta(hours=1)
-        qs = qs.filter(state__in=list(OPEN_STATES)).filter(
-            Q(dispatch_met_at__isnull=True, dispatch_due_at__range=(now, soon))
-            | Q(take_met_at__isnull=True, take_due_at__range=(now, soon))
-            | Q(resolve_met_at__isnull=True, resolve_due_at__range=(now, soon))
-        )
+        qs = qs.filter(due_between_q(now, now + timedelta(hours=1)))
     for kind in ("dispatch", "take"):
         if _get(params, kind) == "met":
-            qs = qs.filter(_met(kind))
+            qs = qs.filter(met_q(kind))
         elif _get(params, kind) == "breached":
-            qs = qs.filter(_breached(kind, now))
+            qs = qs.filter(breached_q(kind, now))
     outcome = {
-        "met": _met("resolve") & Q(resolve_extended=False),
-        "extended": _met("resolve") & Q(resolve_extended=True),
-        "breached": _breached("resolve", now),
+        "met": met_q("resolve") & Q(resolve_extended=False),
+        "extended": met_q("resolve") & Q(resolve_extended=True),
+        "breached": breached_q("resolve", now),
     }.get(_get(params, "resolve"))
     return qs.filter(outcome) if outcome is not None else qs
 

@@ -1,5 +1,7 @@
 """The lists staff work from; each is one query for the page plus one count, whatever its size."""
 
+from datetime import datetime
+
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Q, QuerySet
 
@@ -7,6 +9,7 @@ from opora.accounts.models import Membership, Organisation
 from opora.accounts.roles import roles_in
 from opora.domain.enums import OPEN_STATES, SPECIALIST_ROLES, State
 from opora.tickets import access
+from opora.tickets.clock_queries import any_overdue_q
 from opora.tickets.models import Extension, ExtensionState, Ticket
 
 _LIST_FIELDS = ("organisation", "assignee")
@@ -39,7 +42,7 @@ def staff_of(org: Organisation, roles: list[str] | None = None) -> QuerySet[User
     return User.objects.filter(pk__in=memberships.values("user_id")).order_by("last_name", "first_name", "username")
 
 
-def workload(org: Organisation, now: object) -> QuerySet[User]:
+def workload(org: Organisation, now: datetime) -> QuerySet[User]:
     open_states = [str(s) for s in OPEN_STATES]
     return staff_of(org, [str(r) for r in SPECIALIST_ROLES]).annotate(
         open_count=Count(
@@ -60,22 +63,14 @@ def workload(org: Organisation, now: object) -> QuerySet[User]:
     )
 
 
-def headline_counts(org: Organisation, now: object) -> dict[str, int]:
+def headline_counts(org: Organisation, now: datetime) -> dict[str, int]:
     tickets = Ticket.objects.filter(organisation=org)
     open_states = [str(s) for s in OPEN_STATES]
     return tickets.aggregate(
         received=Count("id", filter=Q(state=State.RECEIVED)),
         routed=Count("id", filter=Q(state=State.ROUTED)),
         in_work=Count("id", filter=Q(state=State.IN_WORK)),
-        overdue=Count(
-            "id",
-            filter=Q(state__in=open_states)
-            & (
-                Q(dispatch_met_at__isnull=True, dispatch_due_at__lt=now)
-                | Q(take_met_at__isnull=True, take_due_at__lt=now)
-                | Q(resolve_met_at__isnull=True, resolve_due_at__lt=now)
-            ),
-        ),
+        overdue=Count("id", filter=any_overdue_q(now)),
         urgent=Count("id", filter=Q(state__in=open_states, urgent=True)),
     )
 

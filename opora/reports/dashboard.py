@@ -10,33 +10,25 @@ from opora.accounts.models import Organisation
 from opora.desk.queries import workload
 from opora.domain.enums import OPEN_STATES, RequestType, State
 from opora.notify.models import Outbox, OutboxState
+from opora.tickets.clock_queries import breached_q, due_between_q, met_q, overdue_now_q
 from opora.tickets.labels import CHANNEL, REQUEST_TYPE
 from opora.tickets.models import Extension, ExtensionState, Ticket
 
-from .figures import _breached, _met, share
+from .figures import share
 
 _OPEN = [str(s) for s in OPEN_STATES]
 
 
 def now_counts(org: Organisation, now: datetime) -> dict[str, int]:
     tickets = Ticket.objects.filter(organisation=org)
-    soon = now + timedelta(hours=1)
     counts = tickets.aggregate(
         waiting=Count("id", filter=Q(state=State.RECEIVED)),
         not_taken=Count("id", filter=Q(state=State.ROUTED)),
         in_work=Count("id", filter=Q(state=State.IN_WORK)),
-        overdue_dispatch=Count("id", filter=Q(state__in=_OPEN, dispatch_met_at__isnull=True, dispatch_due_at__lt=now)),
-        overdue_take=Count("id", filter=Q(state__in=_OPEN, take_met_at__isnull=True, take_due_at__lt=now)),
-        overdue_resolve=Count("id", filter=Q(state__in=_OPEN, resolve_met_at__isnull=True, resolve_due_at__lt=now)),
-        due_soon=Count(
-            "id",
-            filter=Q(state__in=_OPEN)
-            & (
-                Q(dispatch_met_at__isnull=True, dispatch_due_at__range=(now, soon))
-                | Q(take_met_at__isnull=True, take_due_at__range=(now, soon))
-                | Q(resolve_met_at__isnull=True, resolve_due_at__range=(now, soon))
-            ),
-        ),
+        overdue_dispatch=Count("id", filter=overdue_now_q("dispatch", now)),
+        overdue_take=Count("id", filter=overdue_now_q("take", now)),
+        overdue_resolve=Count("id", filter=overdue_now_q("resolve", now)),
+        due_soon=Count("id", filter=due_between_q(now, now + timedelta(hours=1))),
         urgent=Count("id", filter=Q(state__in=_OPEN, urgent=True)),
     )
     counts["extensions"] = Extension.objects.filter(ticket__organisation=org, state=ExtensionState.PENDING).count()
@@ -55,8 +47,8 @@ def period_figures(org: Organisation, since: datetime, now: datetime) -> dict[st
     by_type = dict(tickets.values_list("request_type").annotate(n=Count("id")).values_list("request_type", "n"))
     by_channel = dict(tickets.values_list("channel").annotate(n=Count("id")).values_list("channel", "n"))
     clocks = tickets.aggregate(
-        **{f"{k}_met": Count("id", filter=_met(k)) for k in ("dispatch", "take", "resolve")},
-        **{f"{k}_breached": Count("id", filter=_breached(k, now)) for k in ("dispatch", "take", "resolve")},
+        **{f"{k}_met": Count("id", filter=met_q(k)) for k in ("dispatch", "take", "resolve")},
+        **{f"{k}_breached": Count("id", filter=breached_q(k, now)) for k in ("dispatch", "take", "resolve")},
     )
     return {
         "total": sum(by_type.values()),
@@ -96,7 +88,7 @@ def daily_compliance(org: Organisation, since: datetime, now: datetime) -> list[
         Ticket.objects.filter(organisation=org, received_at__gte=since)
         .annotate(day=TruncDate("received_at", tzinfo=org.zone))
         .values("day")
-        .annotate(met=Count("id", filter=_met("resolve")), breached=Count("id", filter=_breached("resolve", now)))
+        .annotate(met=Count("id", filter=met_q("resolve")), breached=Count("id", filter=breached_q("resolve", now)))
         .order_by("day")
     )
     return [{**r, "share": share(r["met"], r["met"] + r["breached"])} for r in rows]

@@ -9,6 +9,7 @@ from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Quer
 
 from opora.accounts.models import Organisation
 from opora.domain.enums import OPEN_STATES, State
+from opora.tickets.clock_queries import breached_q, met_q
 from opora.tickets.models import Extension, ExtensionState, Ticket
 
 _OPEN = [str(s) for s in OPEN_STATES]
@@ -16,16 +17,6 @@ _OPEN = [str(s) for s in OPEN_STATES]
 
 def share(part: int, whole: int) -> float | None:
     return round(100.0 * part / whole, 1) if whole else None
-
-
-def _met(kind: str) -> Q:
-    return Q(**{f"{kind}_met_at__isnull": False, f"{kind}_met_at__lte": F(f"{kind}_due_at")})
-
-
-def _breached(kind: str, now: datetime) -> Q:
-    late = Q(**{f"{kind}_met_at__isnull": False, f"{kind}_met_at__gt": F(f"{kind}_due_at")})
-    running = Q(**{f"{kind}_met_at__isnull": True, f"{kind}_due_at__lt": now, "state__in": _OPEN})
-    return late | running
 
 
 def percentile(qs: QuerySet[Ticket], expression: Any, fraction: float) -> timedelta | None:
@@ -60,11 +51,11 @@ def clause_report(qs: QuerySet[Ticket], org: Organisation, now: datetime) -> Cla
             | Q(first_routed_at__isnull=True, dispatch_due_at__lt=now, state__in=_OPEN),
         ),
         take_total=Count("id", filter=Q(take_due_at__isnull=False)),
-        take_met=Count("id", filter=_met("take")),
-        take_breached=Count("id", filter=_breached("take", now)),
-        resolve_met=Count("id", filter=_met("resolve") & Q(resolve_extended=False)),
-        resolve_extended=Count("id", filter=_met("resolve") & Q(resolve_extended=True)),
-        resolve_breached=Count("id", filter=_breached("resolve", now)),
+        take_met=Count("id", filter=met_q("take")),
+        take_breached=Count("id", filter=breached_q("take", now)),
+        resolve_met=Count("id", filter=met_q("resolve") & Q(resolve_extended=False)),
+        resolve_extended=Count("id", filter=met_q("resolve") & Q(resolve_extended=True)),
+        resolve_breached=Count("id", filter=breached_q("resolve", now)),
         resolved=Count("id", filter=Q(state=State.RESOLVED)),
         by_preferred=Count("id", filter=Q(state=State.RESOLVED, reply_channel=F("preferred_reply"))),
         by_phone=Count("id", filter=Q(state=State.RESOLVED, reply_channel="phone")),
@@ -122,7 +113,7 @@ def breakdown(qs: QuerySet[Ticket], field: str, now: datetime, limit: int | None
         .annotate(
             total=Count("id"),
             resolved=Count("id", filter=Q(state=State.RESOLVED)),
-            breached=Count("id", filter=_breached("resolve", now)),
+            breached=Count("id", filter=breached_q("resolve", now)),
         )
         .order_by("-total", field)
     )
