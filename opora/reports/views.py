@@ -12,6 +12,7 @@ from opora.accounts.models import Organisation
 from opora.accounts.roles import current_organisation
 from opora.audit.log import log_export
 from opora.desk.filters import PARAMS, filter_tickets
+from opora.desk.forms import HANDLING_ROLES
 from opora.desk.queries import staff_of
 from opora.tickets import access
 from opora.tickets.labels import AUTHOR_ROLE, CHANNEL, REQUEST_TYPE, choices
@@ -122,6 +123,7 @@ def clauses(request: HttpRequest) -> HttpResponseBase:
         "type_choices": choices(REQUEST_TYPE),
         "channel_choices": choices(CHANNEL),
         "author_role_choices": choices(AUTHOR_ROLE),
+        "role_choices": HANDLING_ROLES,
     }
     return render(request, "reports/clauses.html", context)
 

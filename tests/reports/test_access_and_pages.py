@@ -52,3 +52,12 @@ def test_every_clause_figure_links_to_the_tickets_behind_it(client, school, know
     assert "/desk/control/?from=2026-11-23&amp;to=2026-11-23&amp;dispatch=breached" in body
     listed = client.get("/desk/control/", {"from": "2026-11-23", "to": "2026-11-23", "resolve": "extended"})
     assert [r["ticket"].number for r in listed.context["rows"]] == [known["c"].number]
+
+
+def test_the_report_filters_by_role_and_specialist(client, school, known, elena, egor) -> None:
+    client.force_login(elena)
+    response = client.get("/reports/clauses/", {"from": "2026-11-23", "to": "2026-11-23", "assignee": egor.pk})
+    assert response.context["report"].dispatch["total"] == 3
+    by_role = client.get("/reports/clauses/", {"from": "2026-11-23", "to": "2026-11-23", "role": "psychologist"})
+    assert by_role.context["report"].dispatch["total"] == 1
+    assert 'id="r-role"' in by_role.content.decode() and 'id="r-assignee"' in by_role.content.decode()
