@@ -40,11 +40,15 @@ def table() -> str:
                     f"| {key} | {row['clients']} | {row['rps']} | {ms['p50']:.1f} | {ms['p95']:.1f} | "
                     f"{ms['p99']:.1f} | {row['errors']} |"
                 )
+        ceiling = {w: intake.get(f"ratio-ceiling-{w}", intake.get(f"ratio-{w}")) for w in ("sync", "gthread")}
+        helpdesk = {w: intake.get(f"ratio-helpdesk-{w}") for w in ("sync", "gthread")}
         lines += [
             "",
-            f"Opora ÷ ceiling (requests/s): sync {intake.get('ratio-sync')}, gthread {intake.get('ratio-gthread')}.",
+            f"Requests/s ratios by client count: Opora ÷ ceiling {ceiling}; Opora ÷ django-helpdesk {helpdesk}.",
             "",
         ]
+        if intake.get("helpdesk-error"):
+            lines += [f"django-helpdesk: {intake['helpdesk-error']}", ""]
     pages = latest("staff_pages")
     if pages:
         lines += [
