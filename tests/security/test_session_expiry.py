@@ -1,0 +1,22 @@
+"""A staff session ends after a period of inactivity; activity keeps it alive."""
+
+from datetime import timedelta
+
+import time_machine
+from django.utils import timezone
+
+from ..factories import PASSWORD
+
+
+def test_an_idle_session_expires_and_an_active_one_does_not(client, school, dina, settings) -> None:
+    settings.SESSION_COOKIE_AGE = 30 * 60
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client.post("/accounts/login/", {"username": "dina", "password": PASSWORD})
+        assert client.get("/desk/dispatch/").status_code == 200
+    with time_machine.travel(start + timedelta(minutes=25), tick=False):
+        assert client.get("/desk/dispatch/").status_code == 200  # activity moves the expiry on
+    with time_machine.travel(start + timedelta(minutes=50), tick=False):
+        assert client.get("/desk/dispatch/").status_code == 200
+    with time_machine.travel(start + timedelta(minutes=85), tick=False):
+        assert client.get("/desk/dispatch/")["Location"].startswith("/accounts/login/")
