@@ -47,13 +47,25 @@ def _message(row: Outbox) -> EmailMultiAlternatives:
 def deliver(outbox_id: int, now: datetime) -> str:
     row = claim(outbox_id, now)
     if row is None:
-        return "skipped"
+        return _not_claimed(outbox_id, now)
     try:
         _message(row).send(fail_silently=False)
     except Exception as exc:
         return _failed(row, exc, now)
     Outbox.objects.filter(pk=row.pk).update(state=OutboxState.SENT, sent_at=now, claimed_until=None, last_error="")
     return "sent"
+
+
+def _not_claimed(outbox_id: int, now: datetime) -> str:
+    """Sent already, not due yet, or held by another worker. If that worker dies, its lease runs out:
+    look again then, rather than wait for the sweep."""
+    held = Outbox.objects.filter(pk=outbox_id, state=OutboxState.PENDING, claimed_until__gt=now).first()
+    if held is None or held.claimed_until is None:
+        return "skipped"
+    from .outbox import enqueue
+
+    enqueue(held, now, run_after=held.claimed_until + timedelta(seconds=1))
+    return "deferred"
 
 
 def _failed(row: Outbox, exc: Exception, now: datetime) -> str:
