@@ -26,7 +26,7 @@ def test_repeat_call_joins_the_open_request(page, live_server, school, galya) ->
     page.get_by_label("Описание проблемы").fill("Перезвонила: микрофон так и не работает.")
     screenshot(page, "hotline-repeat-call")
     offer.click()
-    assert page.get_by_text(f"Повторный звонок добавлен к обращению № {first.number}").is_visible()
+    page.get_by_text(f"Повторный звонок добавлен к обращению № {first.number}").wait_for()
     assert Ticket.objects.count() == 1
     event = first.events.last()
     assert (event.kind, event.note) == (EventKind.AUTHOR_MESSAGE, "Перезвонила: микрофон так и не работает.")

@@ -57,7 +57,7 @@ def test_a_request_from_submit_to_answer(page, live_server, school, settings) ->
     screenshot(page, "lifecycle-2-dispatch")
     assert_no_axe_violations(page)
     row.get_by_role("button", name="Распределить").click()
-    assert page.get_by_text("Все обращения распределены.").is_visible()
+    page.get_by_text("Все обращения распределены.").wait_for()
 
     # 3. The e-journal admin takes it, logs a call with no answer, asks for more time.
     log_in(page, base, "egor")

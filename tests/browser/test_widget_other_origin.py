@@ -48,10 +48,12 @@ def test_the_button_opens_an_accessible_dialog_and_submits(page, live_server, sc
     school.save()
     page.goto(school_site + "/")
     button = page.get_by_role("button", name="Поддержка обучения в дистанционный период")
-    assert page.get_by_text(school.hotline_phone).is_visible()
+    # The button appears once the widget has fetched its school's settings.
+    button.wait_for()
+    page.get_by_text(school.hotline_phone).wait_for()
     button.click()
     dialog = page.locator("dialog.opora-dialog")
-    assert dialog.is_visible()
+    dialog.wait_for()
     assert page.evaluate("document.activeElement.textContent") == "Закрыть"
     frame = page.frame_locator("dialog iframe")
     frame.get_by_label("Укажите ФИО").fill("Петрова Ольга Николаевна")
@@ -59,7 +61,7 @@ def test_the_button_opens_an_accessible_dialog_and_submits(page, live_server, sc
     assert_no_axe_violations(page, "dialog")
 
     page.keyboard.press("Escape")
-    assert not dialog.is_visible()
+    dialog.wait_for(state="detached")
     assert page.evaluate("document.activeElement.textContent") == "Поддержка обучения в дистанционный период"
 
     button.click()
