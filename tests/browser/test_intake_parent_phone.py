@@ -34,7 +34,8 @@ def test_parent_files_a_request_from_a_phone(phone_page, live_server, school) ->
 
     summary = page.locator("#form-errors")
     assert "Класс указан неверно" in summary.inner_text()
-    assert page.evaluate("document.activeElement.id") == "form-errors"
+    # intake.js moves focus to the summary once the page has loaded, so screen readers announce it.
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'form-errors'")
     assert page.get_by_label("Укажите ФИО").input_value() == "Кузнецова Марина Сергеевна"
     screenshot(page, "intake-phone-error")
     assert_no_axe_violations(page)
