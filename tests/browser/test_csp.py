@@ -10,6 +10,7 @@ def test_pages_raise_no_csp_violation(chromium, live_server, school, elena, dina
     ticket = submit(school)
     context = chromium.new_context(locale="ru-RU")  # no bypass: the real policy applies
     page = context.new_page()
+    page.set_default_timeout(15_000)
     violations: list[str] = []
     page.on(
         "console",
@@ -23,6 +24,6 @@ def test_pages_raise_no_csp_violation(chromium, live_server, school, elena, dina
     page.get_by_role("button", name="Войти").click()
     for path in ("/desk/control/", f"/desk/t/{ticket.number}/", "/desk/dispatch/", "/reports/", "/hotline/"):
         page.goto(live_server.url + path)
-        page.wait_for_load_state("networkidle")
+        page.wait_for_load_state("load")
     context.close()
     assert violations == []
