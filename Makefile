@@ -8,14 +8,14 @@ PYTEST_ARGS ?=
 
 .PHONY: run test lint format test-pg test-browser messages security bench bench-smoke clean
 
-$(VENV)/.run-deps: requirements.txt
+$(VENV)/.run-deps: requirements.txt build-constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet pip==26.3
+	$(PY) -m pip install --quiet --build-constraint build-constraints.txt -r requirements.txt
 	touch $@
 
 $(VENV)/.dev-deps: $(VENV)/.run-deps requirements-dev.txt
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --build-constraint build-constraints.txt -r requirements-dev.txt
 	touch $@
 
 run: $(VENV)/.run-deps
