@@ -49,11 +49,20 @@ def deliver(outbox_id: int, now: datetime) -> str:
     if row is None:
         return _not_claimed(outbox_id, now)
     try:
+        if row.render_context and not row.subject:
+            _fill(row)
         _message(row).send(fail_silently=False)
     except Exception as exc:
         return _failed(row, exc, now)
     Outbox.objects.filter(pk=row.pk).update(state=OutboxState.SENT, sent_at=now, claimed_until=None, last_error="")
     return "sent"
+
+
+def _fill(row: Outbox) -> None:
+    from .batch import fill
+
+    fill(row)
+    Outbox.objects.filter(pk=row.pk).update(subject=row.subject, body_text=row.body_text, body_html=row.body_html)
 
 
 def _not_claimed(outbox_id: int, now: datetime) -> str:

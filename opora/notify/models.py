@@ -28,6 +28,8 @@ class Outbox(models.Model):
     subject = models.CharField(_("тема"), max_length=300)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
+    # Set when the message is written in a batch (the watcher): the worker renders it from these ids.
+    render_context = models.JSONField(default=dict, blank=True)
     dedupe_key = models.CharField(max_length=200, unique=True)
     state = models.CharField(_("состояние"), max_length=16, choices=OutboxState.choices, default=OutboxState.PENDING)
     attempts = models.PositiveIntegerField(_("попыток"), default=0)

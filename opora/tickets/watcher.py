@@ -10,11 +10,12 @@ from datetime import datetime
 from django.db import close_old_connections
 from django.utils import timezone
 
-from .models import Ticket
-from .services.clocks import ClockNews, check_clocks
+from .services.clocks import ClockNews, check_due
 
 log = logging.getLogger("opora.watcher")
-BATCH = 1000
+BATCH = 10_000
+# Requests per transaction: big enough for few round trips, small enough to hold row locks briefly.
+CHUNK = 500
 
 
 @dataclass
@@ -28,16 +29,15 @@ class SweepResult:
         return [n for n in self.news if n.breached]
 
 
-def sweep(now: datetime, batch: int = BATCH) -> SweepResult:
+def sweep(now: datetime, batch: int = BATCH, chunk: int = CHUNK) -> SweepResult:
     result = SweepResult(run_id=uuid.uuid4().hex[:12])
-    due = list(
-        Ticket.objects.filter(watch_at__isnull=False, watch_at__lte=now)
-        .order_by("watch_at")
-        .values_list("pk", flat=True)[:batch]
-    )
-    for ticket_id in due:
-        result.checked += 1
-        result.news.extend(check_clocks(ticket_id, now))
+    while result.checked < batch:
+        limit = min(chunk, batch - result.checked)
+        checked, news = check_due(now, limit)
+        result.checked += checked
+        result.news.extend(news)
+        if checked < limit:  # nothing more is due, or another copy holds the rest
+            break
     return result
 
 

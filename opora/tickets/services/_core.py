@@ -5,13 +5,13 @@ from typing import Any
 
 from django.contrib.auth.models import User
 
-from opora.domain.clocks import next_watch_at
+from opora.domain.clocks import ClockPolicy, next_watch_at
 from opora.domain.enums import ClockKind, State
 from opora.domain.states import Action, IllegalTransition, next_state
 
 from .. import access
 from ..models import EventKind, Ticket, TicketEvent
-from ..signals import event_recorded
+from ..signals import event_recorded, events_recorded
 from .errors import ServiceError
 
 Actor = User | None
@@ -37,10 +37,11 @@ def advance(ticket: Ticket, actor: Actor, action: Action) -> tuple[State, State]
     return before, after
 
 
-def refresh_watch(ticket: Ticket) -> None:
+def refresh_watch(ticket: Ticket, policy: ClockPolicy | None = None) -> None:
     warned = {k for k in ClockKind if getattr(ticket, f"{k}_warned_at") is not None}
     breached = {k for k in ClockKind if getattr(ticket, f"{k}_breached_at") is not None}
-    ticket.watch_at = next_watch_at(ticket.clocks(), warned, breached, ticket.organisation.clock_policy())
+    policy = policy or ticket.organisation.clock_policy()
+    ticket.watch_at = next_watch_at(ticket.clocks(), warned, breached, policy)
 
 
 def clear_clock(ticket: Ticket, kind: ClockKind, due_at: datetime | None = None) -> None:
@@ -79,3 +80,10 @@ def record(
     )
     event_recorded.send(sender=TicketEvent, event=event, context=context or {})
     return event
+
+
+def record_many(events: list[TicketEvent]) -> list[TicketEvent]:
+    """The watcher's batches: one INSERT for all events, and one signal so notifications are batched too."""
+    created = TicketEvent.objects.bulk_create(events)
+    events_recorded.send(sender=TicketEvent, events=created)
+    return created

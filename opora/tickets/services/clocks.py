@@ -2,13 +2,16 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
+from opora.accounts.models import Organisation
+from opora.domain.clocks import ClockPolicy
 from opora.domain.enums import OPEN_STATES, ClockKind, State
 
-from ..models import EventKind, Ticket
-from ._core import record, refresh_watch
+from ..models import EventKind, Ticket, TicketEvent
+from ._core import record, record_many, refresh_watch
 
 
 @dataclass(frozen=True)
@@ -20,8 +23,8 @@ class ClockNews:
     due_at: datetime
 
 
-def _due_news(ticket: Ticket, now: datetime) -> list[tuple[ClockKind, bool]]:
-    policy = ticket.organisation.clock_policy()
+def _due_news(ticket: Ticket, now: datetime, policy: ClockPolicy | None = None) -> list[tuple[ClockKind, bool]]:
+    policy = policy or ticket.organisation.clock_policy()
     news: list[tuple[ClockKind, bool]] = []
     for kind in ClockKind:
         due = getattr(ticket, f"{kind}_due_at")
@@ -50,24 +53,92 @@ def check_clocks(ticket_id: int, now: datetime) -> list[ClockNews]:
             ticket.watch_at = None
             ticket.save(update_fields=["watch_at"])
             return []
-        news = _due_news(ticket, now)
-        for kind, breached in news:
-            setattr(ticket, f"{kind}_{'breached' if breached else 'warned'}_at", now)
-            # A breach found without its warning (the watcher was down) implies the warning.
-            if breached and getattr(ticket, f"{kind}_warned_at") is None:
-                setattr(ticket, f"{kind}_warned_at", now)
-        refresh_watch(ticket)
+        news = _mark(ticket, now)
         ticket.save()
         for kind, breached in news:
-            record(
-                ticket,
-                EventKind.CLOCK_BREACHED if breached else EventKind.CLOCK_WARNING,
-                at=now,
-                actor_label="контроль сроков",
-                states=(State(ticket.state), State(ticket.state)),
-                data={"clock": str(kind), "due_at": getattr(ticket, f"{kind}_due_at").isoformat()},
-            )
+            record(ticket, **_event_fields(ticket, kind, breached, now))
+    return _news(ticket, news)
+
+
+def _mark(ticket: Ticket, now: datetime, policy: ClockPolicy | None = None) -> list[tuple[ClockKind, bool]]:
+    news = _due_news(ticket, now, policy)
+    for kind, breached in news:
+        setattr(ticket, f"{kind}_{'breached' if breached else 'warned'}_at", now)
+        # A breach found without its warning (the watcher was down) implies the warning.
+        if breached and getattr(ticket, f"{kind}_warned_at") is None:
+            setattr(ticket, f"{kind}_warned_at", now)
+    refresh_watch(ticket, policy)
+    return news
+
+
+def _event_fields(ticket: Ticket, kind: ClockKind, breached: bool, now: datetime) -> dict[str, Any]:
+    return {
+        "kind": EventKind.CLOCK_BREACHED if breached else EventKind.CLOCK_WARNING,
+        "at": now,
+        "actor_label": "контроль сроков",
+        "states": (State(ticket.state), State(ticket.state)),
+        "data": {"clock": str(kind), "due_at": getattr(ticket, f"{kind}_due_at").isoformat()},
+    }
+
+
+def _news(ticket: Ticket, news: list[tuple[ClockKind, bool]]) -> list[ClockNews]:
     return [
         ClockNews(ticket.pk, ticket.organisation_id, kind, breached, getattr(ticket, f"{kind}_due_at"))
         for kind, breached in news
     ]
+
+
+_STAMPS = [f"{k}_{s}_at" for k in ClockKind for s in ("warned", "breached")]
+
+
+def _save_marks(tickets: list[Ticket], marked: dict[str, list[int]], now: datetime) -> None:
+    """At most one UPDATE per stamp (they all read `now`) and one for the next watch moments."""
+    for name, ids in marked.items():
+        Ticket.objects.filter(pk__in=ids).update(**{name: now})
+    if connection.vendor != "postgresql":
+        Ticket.objects.bulk_update(tickets, ["watch_at"])
+        return
+    rows = ", ".join(["(%s, %s::timestamptz)"] * len(tickets))
+    params: list[Any] = [value for t in tickets for value in (t.pk, t.watch_at)]
+    table = Ticket._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS t SET watch_at = v.watch_at FROM (VALUES {rows}) AS v(id, watch_at) "  # noqa: S608 (placeholders only)
+            "WHERE t.id = v.id",
+            params,
+        )
+
+
+def check_due(now: datetime, limit: int) -> tuple[int, list[ClockNews]]:
+    """One batch of due requests in one transaction: claimed with SKIP LOCKED (so copies of the watcher
+    split the work), updated with one statement and their events written with one INSERT."""
+    with transaction.atomic():
+        tickets = list(
+            Ticket.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(watch_at__isnull=False, watch_at__lte=now)
+            .order_by("watch_at")[:limit]
+        )
+        if not tickets:
+            return 0, []
+        schools = Organisation.objects.in_bulk({t.organisation_id for t in tickets})
+        policies = {pk: school.clock_policy() for pk, school in schools.items()}
+        events: list[TicketEvent] = []
+        found: list[ClockNews] = []
+        marked: dict[str, list[int]] = {}
+        for ticket in tickets:
+            ticket.organisation = schools[ticket.organisation_id]
+            if ticket.state not in OPEN_STATES:
+                ticket.watch_at = None
+                continue
+            news = _mark(ticket, now, policies[ticket.organisation_id])
+            for name in _STAMPS:
+                if getattr(ticket, name) == now:
+                    marked.setdefault(name, []).append(ticket.pk)
+            for kind, breached in news:
+                fields = _event_fields(ticket, kind, breached, now)
+                before, after = fields.pop("states")
+                events.append(TicketEvent(ticket=ticket, from_state=before, to_state=after, **fields))
+            found += _news(ticket, news)
+        _save_marks(tickets, marked, now)
+        record_many(events)
+    return len(tickets), found
