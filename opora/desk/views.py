@@ -2,7 +2,6 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -10,6 +9,7 @@ from django.utils import timezone
 from opora.accounts.models import Organisation
 from opora.accounts.roles import current_organisation, is_controller, is_dispatcher, is_specialist, roles_in
 from opora.audit.log import log_view
+from opora.common.paging import CappedPaginator
 from opora.domain.enums import ClockKind, RequestType, ServiceRole
 from opora.domain.routing import suggest_role
 from opora.tickets import access
@@ -32,7 +32,7 @@ def _org(request: HttpRequest) -> Organisation:
 
 
 def _page(request: HttpRequest, qs: Any) -> Any:
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _rows(request: HttpRequest, page: Any, now: Any, clock: ClockKind) -> list[dict[str, Any]]:

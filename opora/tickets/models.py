@@ -105,6 +105,20 @@ class Ticket(models.Model):
             models.Index(fields=["organisation", "request_type", "received_at"]),
             models.Index(fields=["organisation", "routed_role", "state"]),
             models.Index(fields=["assignee", "state"]),
+            # The dispatcher queue in its own order, over received requests only.
+            models.Index(
+                fields=["organisation", "-urgent", "received_at"],
+                condition=Q(state="received"),
+                name="ticket_dispatch_queue_idx",
+            ),
+            # The head's list: newest first with urgent ones on top, read in index order with any filter.
+            models.Index(fields=["organisation", "-urgent", "-received_at"], name="ticket_control_order_idx"),
+            # Specialist queues and the live counts look only at open requests.
+            models.Index(
+                fields=["organisation", "state", "routed_role"],
+                condition=Q(state__in=["received", "routed", "in_work"]),
+                name="ticket_open_idx",
+            ),
             models.Index(fields=["watch_at"], condition=Q(watch_at__isnull=False), name="ticket_watch_idx"),
             models.Index(fields=["organisation", "dispatch_due_at"]),
             models.Index(fields=["organisation", "take_due_at"]),

@@ -91,3 +91,27 @@ def test_queues_refresh_in_place_with_htmx(client, school, dina) -> None:
     response = client.get("/desk/dispatch/", headers={"HX-Request": "true"})
     assert "<html" not in response.content.decode()
     assert "Распределить" in response.content.decode()
+
+
+def test_a_long_list_is_counted_only_up_to_the_cap(client, school, elena, monkeypatch) -> None:
+    from opora.common.paging import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 3)
+    for _ in range(5):
+        submit(school)
+    client.force_login(elena)
+    response = client.get("/desk/control/")
+    assert response.context["page"].paginator.count == 4  # the cap and one more: "more than 3"
+    assert "Найдено больше 3 обращений" in response.content.decode()
+    assert len(response.context["rows"]) == 5
+    narrowed = client.get("/desk/control/?state=received&page=1")
+    assert narrowed.context["page"].paginator.count == 4
+
+
+def test_a_short_list_is_counted_exactly(client, school, elena) -> None:
+    for _ in range(2):
+        submit(school)
+    client.force_login(elena)
+    response = client.get("/desk/control/")
+    assert response.context["page"].paginator.count == 2
+    assert "Найдено: 2 " in response.content.decode()
