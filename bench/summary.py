@@ -75,6 +75,17 @@ def table() -> str:
             f"{reports['xlsx_seconds']} s, Python heap peak {reports['xlsx_peak_python_mb']} MB.",
             "",
         ]
+    day = latest("firstday")
+    if day:
+        mail, routed = day["submit_to_mail_s"], day["submit_to_routed_ms"]
+        lines += [
+            f"First day: {day['requests']:,} requests over {day['compressed_hour_minutes']} minutes (5× burst first),"
+            f" auto-routing on: lost requests {day['lost_requests']}, lost mails {day['lost_mails']}, refused or"
+            f" failed posts {day['refused_or_failed_posts']}; submit → routed p50 {routed['p50']:.1f} ms, p99"
+            f" {routed['p99']:.1f} ms; submit → confirmation received p50 {mail['p50']:.2f} s, p99"
+            f" {mail['p99']:.2f} s.",
+            "",
+        ]
     return "\n".join(lines)
 
 

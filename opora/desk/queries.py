@@ -68,11 +68,11 @@ def headline_counts(org: Organisation, now: datetime) -> dict[str, int]:
     # Every count is of open requests, so read only those: a school's history does not slow the page.
     tickets = Ticket.objects.filter(organisation=org, state__in=open_states)
     return tickets.aggregate(
-        received=Count("id", filter=Q(state=State.RECEIVED)),
-        routed=Count("id", filter=Q(state=State.ROUTED)),
-        in_work=Count("id", filter=Q(state=State.IN_WORK)),
-        overdue=Count("id", filter=any_overdue_q(now)),
-        urgent=Count("id", filter=Q(state__in=open_states, urgent=True)),
+        received=Count("state", filter=Q(state=State.RECEIVED)),
+        routed=Count("state", filter=Q(state=State.ROUTED)),
+        in_work=Count("state", filter=Q(state=State.IN_WORK)),
+        overdue=Count("state", filter=any_overdue_q(now)),
+        urgent=Count("state", filter=Q(state__in=open_states, urgent=True)),
     )
 
 

@@ -112,12 +112,25 @@ class Ticket(models.Model):
                 name="ticket_dispatch_queue_idx",
             ),
             # The head's list: newest first with urgent ones on top, read in index order with any filter.
-            models.Index(fields=["organisation", "-urgent", "-received_at"], name="ticket_control_order_idx"),
-            # Specialist queues and the live counts look only at open requests.
+            models.Index(
+                fields=["organisation", "-urgent", "-received_at"],
+                include=["state", "request_type", "channel"],
+                name="ticket_control_order_idx",
+            ),
+            # The live counts look only at open requests.
             models.Index(
                 fields=["organisation", "state", "routed_role"],
+                include=["urgent", *(f"{k}_{s}_at" for k in ("dispatch", "take", "resolve") for s in ("due", "met"))],
                 condition=Q(state__in=["received", "routed", "in_work"]),
                 name="ticket_open_idx",
+            ),
+            # Specialist queues, in their own order; who it belongs to is in the index, so the page's rows and
+            # its count are found without reading the table.
+            models.Index(
+                fields=["organisation", "-urgent", "state", "take_due_at", "resolve_due_at"],
+                include=["assignee", "routed_role"],
+                condition=Q(state__in=["routed", "in_work"]),
+                name="ticket_specialist_queue_idx",
             ),
             models.Index(fields=["watch_at"], condition=Q(watch_at__isnull=False), name="ticket_watch_idx"),
             models.Index(fields=["organisation", "dispatch_due_at"]),
