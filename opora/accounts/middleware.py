@@ -1,3 +1,4 @@
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -32,4 +33,23 @@ class PermissionsPolicyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
+class SlidingSessionMiddleware:
+    """Activity moves an idle session's expiry on, but at most once a minute. Saving on every request would
+    write the session row each time a queue refreshes itself, for every member of staff."""
+
+    TOUCH_EVERY = 60
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key and not session.is_empty():
+            now = int(time.time())
+            if now - int(session.get("touched_at", 0)) >= self.TOUCH_EVERY:
+                session["touched_at"] = now  # marks the session modified: SessionMiddleware saves it
         return response

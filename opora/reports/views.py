@@ -40,13 +40,14 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     week = dashboard.period_start(org, now, 7)
     since = datetime.combine(now.astimezone(org.zone).date() - timedelta(days=13), time.min, org.zone)
+    daily, compliance = dashboard.daily_figures(org, since, now)
     context = {
         "counts": dashboard.now_counts(org, now),
         "today": dashboard.period_figures(org, dashboard.period_start(org, now, 1), now),
         "week": dashboard.period_figures(org, week, now),
         "load": dashboard.specialist_load(org, now, week),
-        "daily": dashboard.daily_by_type(org, since),
-        "compliance": dashboard.daily_compliance(org, since, now),
+        "daily": daily,
+        "compliance": compliance,
         "heat": dashboard.heat_map(org, since),
         "hours": range(24),
         "type_labels": dict(choices(REQUEST_TYPE)),
@@ -63,9 +64,9 @@ def chart(request: HttpRequest, name: str) -> HttpResponse:
     now = timezone.now()
     since = datetime.combine(now.astimezone(org.zone).date() - timedelta(days=13), time.min, org.zone)
     if name == "by-day":
-        svg = charts.requests_by_day(dashboard.daily_by_type(org, since))
+        svg = charts.requests_by_day(dashboard.daily_figures(org, since, now)[0])
     elif name == "compliance":
-        svg = charts.compliance_by_day(dashboard.daily_compliance(org, since, now))
+        svg = charts.compliance_by_day(dashboard.daily_figures(org, since, now)[1])
     else:
         raise PermissionDenied
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
