@@ -18,7 +18,7 @@ from opora.tickets.models import EventKind, Ticket, TicketEvent
 
 from . import kinds
 from .models import Outbox, OutboxState, Preference
-from .outbox import render, wants
+from .outbox import render, store, wants
 
 
 class StaffBatch:
@@ -102,27 +102,19 @@ class StaffBatch:
             next_attempt_at=now,
             created_at=now,
             enqueued_at=None if hold else now,
-            render_context={"event": event.pk, "person": person.pk, **extra},
         )
+        context = {"event": event, "person": person, "staff_url": _staff_url(ticket), **extra}
         if hold:  # the digest lists subjects, so a held message needs its text now
-            fill(row, {"event": event, "person": person, **extra})
+            row.subject, row.body_text, row.body_html = render(
+                kind, {**context, "ticket": ticket, "organisation": ticket.organisation}
+            )
+        else:
+            row.render_context = store(context) or {}
         return row
 
 
-def _context(row: Outbox) -> dict[str, Any]:
-    stored = dict(row.render_context)
-    context: dict[str, Any] = {**stored, "ticket": row.ticket, "organisation": row.organisation}
-    context["event"] = TicketEvent.objects.get(pk=stored["event"])
-    context["person"] = User.objects.get(pk=stored["person"])
-    return context
-
-
-def fill(row: Outbox, context: dict[str, Any] | None = None) -> None:
-    """Renders a batch-written row; the worker calls it just before the first send."""
-    context = {**(context or _context(row)), "organisation": row.organisation, "ticket": row.ticket}
-    if row.ticket is not None:
-        context["staff_url"] = settings.SITE_URL + reverse("desk:ticket", args=[row.ticket.number])
-    row.subject, row.body_text, row.body_html = render(row.kind, context)
+def _staff_url(ticket: Ticket) -> str:
+    return f"{settings.SITE_URL}{reverse('desk:ticket', args=[ticket.number])}"
 
 
 def clock_events(events: list[TicketEvent], now: datetime) -> list[int]:

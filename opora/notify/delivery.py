@@ -59,7 +59,7 @@ def deliver(outbox_id: int, now: datetime) -> str:
 
 
 def _fill(row: Outbox) -> None:
-    from .batch import fill
+    from .outbox import fill
 
     fill(row)
     Outbox.objects.filter(pk=row.pk).update(subject=row.subject, body_text=row.body_text, body_html=row.body_html)

@@ -1,17 +1,23 @@
-"""Writing messages: rendered now, stored with the change, sent later by a worker."""
+"""Writing messages: stored with the change, rendered and sent later by a worker.
+
+A message's context is kept as ids and plain values (`render_context`), so the request or the watcher's sweep
+that writes it does not spend its time rendering templates. A context that can't be kept that way (a digest's
+list of rows) is rendered at once, as is a held message, whose subject the digest lists.
+"""
 
 from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.html import linebreaks, urlize
 from django.utils.safestring import mark_safe
 
 from opora.accounts.models import Organisation
-from opora.tickets.models import Ticket
+from opora.tickets.models import Ticket, TicketEvent
 
 from .kinds import DIGESTIBLE, NEVER_MUTED
 from .models import Outbox, OutboxState, Preference
@@ -26,6 +32,36 @@ def render(kind: str, context: dict[str, Any]) -> tuple[str, str, str]:
         text_html = mark_safe(linebreaks(urlize(text, autoescape=True), autoescape=False))  # noqa: S308 (escaped by urlize)
         html = render_to_string(f"notify/{kind}/body.html", {**context, "subject": subject, "text_html": text_html})
     return subject[:300], text, html
+
+
+# What a context may refer to by id; the worker reads them back before rendering.
+_REFERENCES: dict[str, type[Model]] = {"event": TicketEvent, "person": User, "failed": Outbox}
+
+
+def store(context: dict[str, Any]) -> dict[str, Any] | None:
+    """The context as ids and plain values, or None when some value can only be rendered now."""
+    kept: dict[str, Any] = {}
+    refs: dict[str, int] = {}
+    for key, value in context.items():
+        if key in _REFERENCES and isinstance(value, _REFERENCES[key]):
+            refs[key] = value.pk
+        elif value is None or isinstance(value, str | bool | int):
+            kept[key] = value
+        else:
+            return None
+    return {**kept, "_refs": refs}
+
+
+def restore(row: Outbox) -> dict[str, Any]:
+    context = {key: value for key, value in row.render_context.items() if key != "_refs"}
+    for key, pk in row.render_context.get("_refs", {}).items():
+        context[key] = _REFERENCES[key]._default_manager.get(pk=pk)
+    return {**context, "organisation": row.organisation, "ticket": row.ticket}
+
+
+def fill(row: Outbox) -> None:
+    """Renders a stored message; the worker calls it just before the first attempt to send."""
+    row.subject, row.body_text, row.body_html = render(row.kind, restore(row))
 
 
 def wants(user: User, kind: str, preferences: dict[int, Preference]) -> bool:
@@ -50,7 +86,10 @@ def queue(
     """One message; a second call with the same dedupe key changes nothing."""
     if not recipient:
         return None
-    subject, text, html = render(kind, {**context, "organisation": organisation, "ticket": ticket})
+    stored = store(context)
+    subject = text = html = ""
+    if stored is None or hold:
+        subject, text, html = render(kind, {**context, "organisation": organisation, "ticket": ticket})
     try:
         with transaction.atomic():
             row = Outbox.objects.create(
@@ -62,6 +101,7 @@ def queue(
                 subject=subject,
                 body_text=text,
                 body_html=html,
+                render_context={} if subject else stored,
                 dedupe_key=dedupe_key[:200],
                 state=OutboxState.HELD if hold else OutboxState.PENDING,
                 next_attempt_at=now,

@@ -54,3 +54,28 @@ def test_html_escapes_what_people_typed(db, smtp, school) -> None:
 def test_no_email_means_no_author_mail(db, smtp, school) -> None:
     services.receive(school, intake(email=""), channel=Channel.WEB, now=timezone.now())
     assert not Outbox.objects.filter(kind="author_receipt").exists()
+
+
+def test_the_request_stores_the_message_and_the_worker_renders_it(db, smtp, school) -> None:
+    received = services.receive(school, intake(), channel=Channel.WEB, now=timezone.now())
+    [row] = Outbox.objects.filter(recipient="kuznetsova@example.ru")
+    assert row.subject == "" and row.body_text == ""
+    assert row.render_context["_refs"] == {"event": received.ticket.events.get().pk}
+    assert send_all() == ["sent"]
+    row.refresh_from_db()
+    assert row.subject == f"Обращение № {received.ticket.number} принято"
+    assert received.status_token in row.body_text
+
+
+def test_a_message_whose_context_cannot_be_stored_is_rendered_at_once(db, school) -> None:
+    from opora.notify.outbox import queue
+
+    row = queue(
+        "digest",
+        organisation=school,
+        recipient="dina@school.example.ru",
+        dedupe_key="digest:test",
+        context={"items": [], "desk_url": "https://support.school5.example.ru/desk/"},
+        now=timezone.now(),
+    )
+    assert row is not None and row.subject and row.render_context == {}
