@@ -60,6 +60,9 @@ def table() -> str:
         for row in pages["pages"]:
             lines.append(f"| `{row['path']}` | {row['ms']['p50']:.1f} | {row['ms']['p95']:.1f} | {row['queries']} |")
         lines.append("")
+    helpdesk = latest("helpdesk_pages")
+    if helpdesk:
+        lines += helpdesk_lines(helpdesk, pages)
     watcher = latest("watcher")
     if watcher:
         lines += [
@@ -87,6 +90,24 @@ def table() -> str:
             "",
         ]
     return "\n".join(lines)
+
+
+def helpdesk_lines(helpdesk: dict[str, Any], pages: dict[str, Any] | None) -> list[str]:
+    lines = [
+        f"django-helpdesk 2.6.1 at {helpdesk['tickets']:,} tickets (its list is a page plus a DataTables request):",
+        "",
+        "| page | p50 ms | p95 ms | queries |",
+        "|---|---|---|---|",
+    ]
+    for row in helpdesk["pages"]:
+        path = row["path"] if len(row["path"]) < 40 else row["path"][:32] + "…"
+        lines.append(f"| `{path}` | {row['ms']['p50']:.1f} | {row['ms']['p95']:.1f} | {row['queries']} |")
+    their_list = sum(r["ms"]["p95"] for r in helpdesk["pages"] if r["path"] != "/dashboard/")
+    ours = [r for r in (pages or {}).get("pages", []) if "state=resolved&type" in r["path"]]
+    if ours:
+        ratio = their_list / ours[0]["ms"]["p95"]
+        lines += ["", f"Their list p95 (page + rows) ÷ Opora's head list with 3 filters p95: {ratio:.1f}."]
+    return [*lines, ""]
 
 
 def main() -> None:

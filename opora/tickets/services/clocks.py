@@ -91,20 +91,19 @@ def _news(ticket: Ticket, news: list[tuple[ClockKind, bool]]) -> list[ClockNews]
 _STAMPS = [f"{k}_{s}_at" for k in ClockKind for s in ("warned", "breached")]
 
 
-def _save_marks(tickets: list[Ticket], marked: dict[str, list[int]], now: datetime) -> None:
-    """At most one UPDATE per stamp (they all read `now`) and one for the next watch moments."""
-    for name, ids in marked.items():
-        Ticket.objects.filter(pk__in=ids).update(**{name: now})
+def _save_marks(tickets: list[Ticket]) -> None:
+    """One UPDATE for the whole batch: every row gets one new version, whatever number of clocks moved."""
+    fields = ["watch_at", *_STAMPS]
     if connection.vendor != "postgresql":
-        Ticket.objects.bulk_update(tickets, ["watch_at"])
+        Ticket.objects.bulk_update(tickets, fields)
         return
-    rows = ", ".join(["(%s, %s::timestamptz)"] * len(tickets))
-    params: list[Any] = [value for t in tickets for value in (t.pk, t.watch_at)]
-    table = Ticket._meta.db_table
+    row = "(%s, " + ", ".join(["%s::timestamptz"] * len(fields)) + ")"
+    params: list[Any] = [value for t in tickets for value in (t.pk, *(getattr(t, f) for f in fields))]
+    assignments = ", ".join(f"{f} = v.{f}" for f in fields)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} AS t SET watch_at = v.watch_at FROM (VALUES {rows}) AS v(id, watch_at) "  # noqa: S608 (placeholders only)
-            "WHERE t.id = v.id",
+            f"UPDATE {Ticket._meta.db_table} AS t SET {assignments} "  # noqa: S608 (names from the model, values bound)
+            f"FROM (VALUES {', '.join([row] * len(tickets))}) AS v(id, {', '.join(fields)}) WHERE t.id = v.id",
             params,
         )
 
@@ -124,21 +123,17 @@ def check_due(now: datetime, limit: int) -> tuple[int, list[ClockNews]]:
         policies = {pk: school.clock_policy() for pk, school in schools.items()}
         events: list[TicketEvent] = []
         found: list[ClockNews] = []
-        marked: dict[str, list[int]] = {}
         for ticket in tickets:
             ticket.organisation = schools[ticket.organisation_id]
             if ticket.state not in OPEN_STATES:
                 ticket.watch_at = None
                 continue
             news = _mark(ticket, now, policies[ticket.organisation_id])
-            for name in _STAMPS:
-                if getattr(ticket, name) == now:
-                    marked.setdefault(name, []).append(ticket.pk)
             for kind, breached in news:
                 fields = _event_fields(ticket, kind, breached, now)
                 before, after = fields.pop("states")
                 events.append(TicketEvent(ticket=ticket, from_state=before, to_state=after, **fields))
             found += _news(ticket, news)
-        _save_marks(tickets, marked, now)
+        _save_marks(tickets)
         record_many(events)
     return len(tickets), found
