@@ -70,6 +70,15 @@ def table() -> str:
             f"{watcher['sweep_seconds']} s ({watcher['events']} events).",
             "",
         ]
+    live = latest("watchlive")
+    if live:
+        delay = live["delay_s"]
+        lines += [
+            f"Watcher, live: {live['deadlines']:,} deadlines over {live['span_seconds']} s, the watcher at its"
+            f" {live['watcher_interval_seconds']} s interval: breach visible p50 {delay['p50']:.1f} s, p99"
+            f" {delay['p99']:.1f} s after the deadline; missed {live['missed']}.",
+            "",
+        ]
     reports = latest("reports")
     if reports:
         lines += [
