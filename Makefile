@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/opora
 PYTEST_ARGS ?=
+# Two test processes (pytest-xdist), one per core of the servers we target; each gets its own test database.
+JOBS ?= 2
 
 .PHONY: run test lint format test-pg test-browser messages security bench bench-smoke clean
 
@@ -22,7 +24,7 @@ run: $(VENV)/.run-deps
 	PORT=$(PORT) scripts/run-local
 
 test: $(VENV)/.dev-deps lint
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(JOBS) $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-deps
 	$(VENV)/bin/ruff check .
@@ -34,7 +36,7 @@ format: $(VENV)/.dev-deps
 	$(VENV)/bin/ruff format .
 
 test-pg: $(VENV)/.dev-deps
-	DATABASE_URL=$(PG_URL) $(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest -n $(JOBS) -m "not browser" $(PYTEST_ARGS)
 
 test-browser: $(VENV)/.dev-deps
 	$(PY) -m pytest -m browser $(PYTEST_ARGS)
