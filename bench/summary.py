@@ -80,11 +80,16 @@ def table() -> str:
             "",
         ]
     reports = latest("reports")
-    if reports:
+    if reports and "xlsx" in reports:
+        exports = "; ".join(
+            f"XLSX of ~{e['rows_about']:,} rows in {e['seconds']} s, resident memory {e['rss_before_mb']:.0f} →"
+            f" peak {e['rss_peak_mb']:.0f} MB"
+            for e in reports["xlsx"].values()
+        )
         lines += [
-            f"Reports over {reports['tickets']:,} tickets: year {reports['year_report_seconds']} s, month "
-            f"{reports['month_report_seconds']} s; XLSX of ~{reports['xlsx_rows_about']:,} rows in "
-            f"{reports['xlsx_seconds']} s, Python heap peak {reports['xlsx_peak_python_mb']} MB.",
+            f"Reports over {reports['tickets']:,} tickets (seeded in {reports['seed_seconds']} s): the per-clause"
+            f" report for the year {reports['year_report_seconds']} s, for a month"
+            f" {reports['month_report_seconds']} s; {exports}.",
             "",
         ]
     day = latest("firstday")
