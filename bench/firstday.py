@@ -56,9 +56,9 @@ def schedule(total: int, seconds: float) -> list[float]:
 def _submit(port: int, n: int) -> tuple[bool, float]:
     try:
         _status, page, _ = _exchange(port, "GET", "/o/bench/")
-        fields, _ = _opora_form(page, n)
+        fields, headers = _opora_form(page, n)
         fields.update(email=f"parent{n}@firstday.example", preferred_reply="email", request_type="ejournal")
-        status, _, _ = _exchange(port, "POST", "/o/bench/", urllib.parse.urlencode(fields))
+        status, _, _ = _exchange(port, "POST", "/o/bench/", urllib.parse.urlencode(fields), headers)
         return status == 302, time.time()
     except (OSError, http.client.HTTPException):
         return False, time.time()

@@ -52,7 +52,7 @@ def opora_env() -> dict[str, str]:
         recreate_db("opora_bench"),
         OPORA_MIN_FILL_SECONDS="0",
         AXES_ENABLED="false",
-        OPORA_INTAKE_PER_IP_PER_HOUR="10000000",
+        TRUSTED_PROXY_HOPS="1",
     )
     manage(env, "migrate", "--noinput", "-v0")
     subprocess.run(

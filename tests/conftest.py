@@ -11,6 +11,16 @@ from opora.domain.enums import ServiceRole
 from .factories import make_school, make_staff
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Any:
+    """Each test starts with an empty process cache: ids repeat from test to test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def school(db: Any) -> Organisation:
     return make_school("school5")

@@ -5,11 +5,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
@@ -18,7 +21,7 @@ from opora.accounts.models import Organisation
 from opora.audit.log import log_view
 from opora.tickets import access
 from opora.tickets.services import ServiceError, author_message
-from opora.tickets.services.intake import ticket_by_token
+from opora.tickets.services.intake import DOUBLE_SUBMIT_WINDOW, ticket_by_token
 
 from . import abuse, services
 from .embedding import framable_by_school
@@ -27,8 +30,10 @@ from .models import Attachment
 from .status import status_context
 
 MAX_REQUEST_BYTES = 16 * 1024 * 1024
+TOKENS_MAX_AGE = int(DOUBLE_SUBMIT_WINDOW.total_seconds())
 _DONE_SALT = "opora.intake.done"
-SESSION_KEY = "opora_intake_tokens"
+TOKENS_COOKIE = "opora_sent"
+_TOKENS_SALT = "opora.intake.sent"
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -47,24 +52,53 @@ def _school(request: HttpRequest, slug: str) -> Organisation:
     return organisation
 
 
-def _remember_token(request: HttpRequest, number: str, token: str) -> None:
-    tokens: dict[str, str] = request.session.get(SESSION_KEY, {})
-    if token:
-        tokens[number] = token
-    request.session[SESSION_KEY] = dict(list(tokens.items())[-10:])
+def _sent_tokens(request: HttpRequest) -> dict[str, str]:
+    """The status links of what this browser sent lately, so a second press of «Отправить» shows the same link.
+    A signed cookie rather than the session: an anonymous submit then writes no session row."""
+    try:
+        tokens = signing.loads(request.COOKIES.get(TOKENS_COOKIE, ""), salt=_TOKENS_SALT, max_age=TOKENS_MAX_AGE)
+    except signing.BadSignature:
+        return {}
+    return tokens if isinstance(tokens, dict) else {}
+
+
+def _remember_token(response: HttpResponse, tokens: dict[str, str], number: str, token: str) -> None:
+    kept = {**tokens, number: token}
+    response.set_cookie(
+        TOKENS_COOKIE,
+        signing.dumps(dict(list(kept.items())[-3:]), salt=_TOKENS_SALT, compress=True),
+        max_age=TOKENS_MAX_AGE,
+        httponly=True,
+        secure=settings.SESSION_COOKIE_SECURE,
+        samesite="Lax",
+    )
 
 
 def _render_form(
     request: HttpRequest, organisation: Organisation, form: PublicRequestForm, status: int = 200, blocked: bool = False
 ) -> HttpResponse:
+    consent = services.consent_text(organisation)
     context = {
         "school": organisation,
         "form": form,
-        "consent": services.consent_text(organisation),
+        "consent": consent,
         "blocked": blocked,
         "embed": request.GET.get("embed") == "1",
     }
+    if not form.is_bound:
+        context["blank_fields"] = _blank_fields(organisation, form, consent)
     return render(request, "intake/form.html", context, status=status)
+
+
+def _blank_fields(organisation: Organisation, form: PublicRequestForm, consent: Any) -> str:
+    """An empty form looks the same for every visitor; on the first day of distance learning thousands of
+    families open it at once, so its fields are rendered once a minute, not once a visit."""
+    key = f"intake-fields:{organisation.pk}:{get_language()}:{consent.pk if consent else 0}"
+    html: str | None = cache.get(key)  # the template's SafeString, kept as such by the cache's pickling
+    if html is None:
+        html = render_to_string("intake/_public_fields.html", {"form": form, "consent": consent})
+        cache.set(key, html, 60)
+    return html
 
 
 # The public form has no login to protect, and inside a school site's iframe browsers withhold
@@ -97,12 +131,15 @@ def form(request: HttpRequest, slug: str) -> HttpResponse:
         for field, errors in exc.message_dict.items():
             bound.add_error(field if field in bound.fields else None, errors)
         return _render_form(request, organisation, bound, status=400)
-    _remember_token(request, received.ticket.number, received.status_token)
-    token = received.status_token or request.session.get(SESSION_KEY, {}).get(received.ticket.number, "")
+    sent = _sent_tokens(request)
+    token = received.status_token or sent.get(received.ticket.number, "")
     query = {"r": signing.dumps({"n": received.ticket.number, "t": token}, salt=_DONE_SALT)}
     if request.GET.get("embed") == "1":
         query["embed"] = "1"
-    return redirect(reverse("intake:done", args=[organisation.slug]) + "?" + urlencode(query))
+    response = redirect(reverse("intake:done", args=[organisation.slug]) + "?" + urlencode(query))
+    if received.status_token:
+        _remember_token(response, sent, received.ticket.number, received.status_token)
+    return response
 
 
 @framable_by_school

@@ -138,6 +138,12 @@ class Ticket(models.Model):
             models.Index(fields=["organisation", "resolve_due_at"]),
             models.Index(fields=["phone"]),
             models.Index(fields=["email"]),
+            # The per-address intake limit counts one address's requests of the last hour.
+            models.Index(
+                fields=["consent_ip", "received_at"],
+                condition=Q(consent_ip__isnull=False),
+                name="ticket_intake_ip_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,3 +1,5 @@
+import re
+
 from opora.domain.enums import State
 from opora.tickets.models import EventKind, Ticket
 
@@ -59,3 +61,34 @@ def test_the_confirmation_page_needs_a_submit_first(client, school) -> None:
 
 def test_an_unknown_school_is_404(client, school) -> None:
     assert client.get("/o/nowhere/").status_code == 404
+
+
+def test_an_anonymous_submit_writes_no_session(client, school) -> None:
+    from django.contrib.sessions.models import Session
+
+    client.post("/o/school5/", form_data())
+    assert Session.objects.count() == 0
+
+
+def test_a_new_consent_version_shows_on_the_form_at_once(client, school) -> None:
+    from django.utils import timezone
+
+    assert "версия 1)" in client.get("/o/school5/").content.decode()
+    school.consent_texts.create(version="2", text="Новая редакция согласия.", published_at=timezone.now())
+    body = client.get("/o/school5/").content.decode()
+    assert "версия 2)" in body and "Новая редакция согласия." in body
+
+
+def test_the_blank_form_is_the_same_from_the_cache(client, school) -> None:
+    first = client.get("/o/school5/").content.decode()
+    again = client.get("/o/school5/").content.decode()
+    fields = re.compile(r'<label class="form-label fw-semibold" for="id_author_name">.*type="submit"', re.S)
+    cached = fields.search(again)
+    assert cached is not None and first.count(cached.group()) == 1
+    assert 'name="consent"' in cached.group() and 'name="attachments"' in cached.group()
+
+
+def test_a_form_with_errors_is_never_served_from_the_cache(client, school) -> None:
+    client.get("/o/school5/")
+    body = client.post("/o/school5/", form_data(author_name="", description="Мой текст")).content.decode()
+    assert "Укажите ФИО." in body and "Мой текст" in body

@@ -136,7 +136,8 @@ def receive(
     phone = normalize_phone(data.phone) if data.phone else ""
     preferred = data.preferred_reply or (ReplyChannel.PHONE if phone else ReplyChannel.EMAIL)
     policy = organisation.clock_policy()
-    with transaction.atomic():
+    # No savepoint of its own: a failure here fails the caller's whole transaction anyway.
+    with transaction.atomic(savepoint=False):
         ticket = Ticket(
             organisation=organisation,
             number=_next_number(organisation, now),
