@@ -3,8 +3,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 
 from opora.accounts.models import Organisation
 from opora.domain.classes import InvalidClass, normalize_class
@@ -85,15 +85,28 @@ def clean_intake(data: IntakeData) -> dict[str, str]:
 
 def _next_number(organisation: Organisation, now: datetime) -> str:
     year = now.astimezone(organisation.zone).year
-    counter = TicketCounter.objects.filter(organisation=organisation, year=year)
-    if not counter.update(last=F("last") + 1):
+    last = _bump_counter(organisation.pk, year)
+    if last is None:
         try:
             with transaction.atomic():
                 TicketCounter.objects.create(organisation=organisation, year=year, last=1)
                 return ticket_number(year, 1)
         except IntegrityError:
-            counter.update(last=F("last") + 1)
-    return ticket_number(year, counter.values_list("last", flat=True).get())
+            last = _bump_counter(organisation.pk, year)
+    assert last is not None  # the row exists now: another request created it
+    return ticket_number(year, last)
+
+
+def _bump_counter(organisation_id: int, year: int) -> int | None:
+    """One round trip: the row lock and the new value together (PostgreSQL and SQLite both return it)."""
+    table = connection.ops.quote_name(TicketCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last = last + 1 WHERE organisation_id = %s AND year = %s RETURNING last",  # noqa: S608
+            [organisation_id, year],
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row else None
 
 
 def find_double_submit(organisation: Organisation, data: IntakeData, now: datetime) -> Ticket | None:
