@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 
 from opora.accounts.models import Organisation
@@ -19,15 +20,30 @@ def share(part: int, whole: int) -> float | None:
     return round(100.0 * part / whole, 1) if whole else None
 
 
-def percentile(qs: QuerySet[Ticket], expression: Any, fraction: float) -> timedelta | None:
-    """The value at a rank, found by the database's own ordering (no rows come back to Python)."""
+def percentiles(qs: QuerySet[Ticket], expression: Any, fractions: tuple[float, ...]) -> list[timedelta | None]:
+    """Values at nearest ranks, found by the database's own ordering (no rows come back to Python)."""
     ranked = qs.annotate(_value=expression).exclude(_value__isnull=True)
+    if connection.vendor == "postgresql":
+        # One sort for every fraction: percentile_disc is the nearest rank.
+        sql, params = ranked.values("_value").query.sql_with_params()
+        marks = ", ".join(["%s"] * len(fractions))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT percentile_disc(ARRAY[{marks}]::float8[]) WITHIN GROUP (ORDER BY _value) FROM ({sql}) ranked",  # noqa: S608
+                [*fractions, *params],
+            )
+            values = cursor.fetchone()[0]
+        return list(values) if values is not None else [None] * len(fractions)
     total = ranked.count()
-    if not total:
-        return None
-    index = min(total - 1, max(0, math.ceil(fraction * total) - 1))  # nearest rank
-    value = ranked.order_by("_value").values_list("_value", flat=True)[index]
-    return value if isinstance(value, timedelta) else timedelta(microseconds=int(value))
+    found: list[timedelta | None] = []
+    for fraction in fractions:
+        if not total:
+            found.append(None)
+            continue
+        index = min(total - 1, max(0, math.ceil(fraction * total) - 1))
+        value = ranked.order_by("_value").values_list("_value", flat=True)[index]
+        found.append(value if isinstance(value, timedelta) else timedelta(microseconds=int(value)))
+    return found
 
 
 @dataclass(frozen=True)
@@ -70,6 +86,7 @@ def clause_report(qs: QuerySet[Ticket], org: Organisation, now: datetime) -> Cla
         approved=Count("id", filter=Q(state=ExtensionState.APPROVED)),
         rejected=Count("id", filter=Q(state=ExtensionState.REJECTED)),
     )
+    median, p90 = percentiles(qs, to_route, (0.5, 0.9))
     resolve_total = figures["resolve_met"] + figures["resolve_extended"] + figures["resolve_breached"]
     return ClauseReport(
         dispatch={
@@ -78,8 +95,8 @@ def clause_report(qs: QuerySet[Ticket], org: Organisation, now: datetime) -> Cla
             "met": figures["routed_in_time"],
             "breached": figures["dispatch_breached"],
             "share": share(figures["routed_in_time"], figures["routed"]),
-            "median": percentile(qs, to_route, 0.5),
-            "p90": percentile(qs, to_route, 0.9),
+            "median": median,
+            "p90": p90,
         },
         take={
             "total": figures["take_total"],
