@@ -60,7 +60,9 @@ def opora_env() -> dict[str, str]:
             sys.executable,
             "-c",
             "import django,os;os.environ.setdefault('DJANGO_SETTINGS_MODULE','opora.settings');"
-            "django.setup();from opora.tickets.demo.school import create_school;create_school('bench')",
+            "django.setup();from opora.tickets.demo.school import create_school, create_staff;"
+            # Staff too, so that each request queues its mail to the dispatchers as in a real school.
+            "create_staff(create_school('bench'), password='bench-password-1')",
         ],
         cwd=ROOT,
         env=env,

@@ -71,6 +71,38 @@ def wants(user: User, kind: str, preferences: dict[int, Preference]) -> bool:
     return kind in NEVER_MUTED or preference is None or kind not in preference.muted_kinds
 
 
+def _message(  # noqa: PLR0917 (one outbox row and everything that decides it)
+    kind: str,
+    organisation: Organisation,
+    recipient: str,
+    dedupe_key: str,
+    context: dict[str, Any],
+    now: datetime,
+    ticket: Ticket | None,
+    user: User | None,
+    hold: bool,
+) -> Outbox:
+    stored = store(context)
+    subject = text = html = ""
+    if stored is None or hold:
+        subject, text, html = render(kind, {**context, "organisation": organisation, "ticket": ticket})
+    return Outbox(
+        organisation=organisation,
+        ticket=ticket,
+        user=user,
+        kind=kind,
+        recipient=recipient,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        render_context={} if subject else stored,
+        dedupe_key=dedupe_key[:200],
+        state=OutboxState.HELD if hold else OutboxState.PENDING,
+        next_attempt_at=now,
+        created_at=now,
+    )
+
+
 def queue(
     kind: str,
     *,
@@ -86,27 +118,10 @@ def queue(
     """One message; a second call with the same dedupe key changes nothing."""
     if not recipient:
         return None
-    stored = store(context)
-    subject = text = html = ""
-    if stored is None or hold:
-        subject, text, html = render(kind, {**context, "organisation": organisation, "ticket": ticket})
+    row = _message(kind, organisation, recipient, dedupe_key, context, now, ticket, user, hold)
     try:
         with transaction.atomic():
-            row = Outbox.objects.create(
-                organisation=organisation,
-                ticket=ticket,
-                user=user,
-                kind=kind,
-                recipient=recipient,
-                subject=subject,
-                body_text=text,
-                body_html=html,
-                render_context={} if subject else stored,
-                dedupe_key=dedupe_key[:200],
-                state=OutboxState.HELD if hold else OutboxState.PENDING,
-                next_attempt_at=now,
-                created_at=now,
-            )
+            row.save(force_insert=True)
     except IntegrityError:
         return None
     if not hold:
@@ -124,26 +139,35 @@ def queue_for_staff(
     now: datetime,
     ticket: Ticket | None = None,
 ) -> int:
+    """Every recipient's message with one INSERT and one task for those sent now, whatever the number of
+    staff: a school's dispatchers all hear of each new request. Returns how many were new."""
+    from .tasks import send_messages
+
     preferences = {p.user_id: p for p in Preference.objects.filter(user__in=people)}
-    made = 0
+    rows = []
     for person in people:
         if not wants(person, kind, preferences):
             continue
         preference = preferences.get(person.pk)
         hold = kind in DIGESTIBLE and preference is not None and preference.digest_minutes > 0
-        row = queue(
-            kind,
-            organisation=organisation,
-            recipient=person.email,
-            dedupe_key=f"{key}:{person.pk}",
-            context={**context, "person": person},
-            now=now,
-            ticket=ticket,
-            user=person,
-            hold=hold,
+        personal = {**context, "person": person}
+        row = _message(kind, organisation, person.email, f"{key}:{person.pk}", personal, now, ticket, person, hold)
+        row.enqueued_at = None if hold else now
+        rows.append(row)
+    if not rows:
+        return 0
+    with transaction.atomic():
+        Outbox.objects.bulk_create(rows, ignore_conflicts=True)
+        # A row already there under the same key (an earlier call) keeps its own creation time.
+        made = list(
+            Outbox.objects.filter(dedupe_key__in=[r.dedupe_key for r in rows], created_at=now).values_list(
+                "pk", "state"
+            )
         )
-        made += row is not None
-    return made
+        pending = [pk for pk, state in made if state == OutboxState.PENDING]
+        if pending:
+            send_messages.enqueue(pending)
+    return len(made)
 
 
 def enqueue(row: Outbox, now: datetime, run_after: datetime | None = None) -> None:

@@ -92,3 +92,24 @@ def test_a_dispatcher_may_take_a_digest(db, smtp, school, dina) -> None:
     send_all(now + timedelta(minutes=16))
     [digest] = smtp.inbox.to(dina.email)
     assert text_of(digest).count("Новое обращение") == 3, text_of(digest)
+
+
+def _queries_to_receive(school, n: int) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        receive(school, description=f"Не открывается урок номер {n}", phone=f"+7 916 000-11-{n:02d}")
+    return len(queries)
+
+
+def test_telling_more_dispatchers_costs_no_more_queries(db, smtp, school, dina, galya) -> None:
+    from ..factories import make_staff
+
+    _queries_to_receive(school, 0)  # the year's first request also creates its number counter
+    with_two = _queries_to_receive(school, 1)
+    for name in ("vera", "lida", "zoya"):
+        make_staff(school, name, ServiceRole.SITE_ADMIN)
+    assert _queries_to_receive(school, 2) == with_two
+    send_all()
+    assert len(smtp.inbox.to("zoya@school.example.ru")) == 1 and len(smtp.inbox.to(dina.email)) == 3
