@@ -113,3 +113,11 @@ def test_telling_more_dispatchers_costs_no_more_queries(db, smtp, school, dina, 
     assert _queries_to_receive(school, 2) == with_two
     send_all()
     assert len(smtp.inbox.to("zoya@school.example.ru")) == 1 and len(smtp.inbox.to(dina.email)) == 3
+
+
+def test_the_familys_receipt_goes_before_staff_mail(db, smtp, school, dina) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    receive(school, email="mama@example.ru", preferred_reply="email")
+    priorities = dict(DBTaskResult.objects.values_list("task_path", "priority"))
+    assert priorities == {"opora.notify.tasks.send_message": 10, "opora.notify.tasks.send_messages": 0}
