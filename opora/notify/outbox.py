@@ -156,7 +156,7 @@ def queue_for_staff(
         rows.append(row)
     if not rows:
         return 0
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # nothing here can fail alone: conflicts are ignored
         Outbox.objects.bulk_create(rows, ignore_conflicts=True)
         # A row already there under the same key (an earlier call) keeps its own creation time.
         made = list(
