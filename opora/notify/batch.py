@@ -18,7 +18,7 @@ from opora.tickets.models import EventKind, Ticket, TicketEvent
 
 from . import kinds
 from .models import Outbox, OutboxState, Preference
-from .outbox import render, store, wants
+from .outbox import held, render, store, wants
 
 
 class StaffBatch:
@@ -89,8 +89,7 @@ class StaffBatch:
         now: datetime,
     ) -> Outbox:
         ticket = event.ticket
-        preference = preferences.get(person.pk)
-        hold = kind in kinds.DIGESTIBLE and preference is not None and preference.digest_minutes > 0
+        hold = held(kind, preferences.get(person.pk))
         row = Outbox(
             organisation_id=ticket.organisation_id,
             ticket=ticket,

@@ -71,6 +71,11 @@ def wants(user: User, kind: str, preferences: dict[int, Preference]) -> bool:
     return kind in NEVER_MUTED or preference is None or kind not in preference.muted_kinds
 
 
+def held(kind: str, preference: Preference | None) -> bool:
+    """Kept for the person's digest rather than sent at once."""
+    return kind in DIGESTIBLE and preference is not None and preference.digest_minutes > 0
+
+
 def _message(  # noqa: PLR0917 (one outbox row and everything that decides it)
     kind: str,
     organisation: Organisation,
@@ -148,8 +153,7 @@ def queue_for_staff(
     for person in people:
         if not wants(person, kind, preferences):
             continue
-        preference = preferences.get(person.pk)
-        hold = kind in DIGESTIBLE and preference is not None and preference.digest_minutes > 0
+        hold = held(kind, preferences.get(person.pk))
         personal = {**context, "person": person}
         row = _message(kind, organisation, person.email, f"{key}:{person.pk}", personal, now, ticket, person, hold)
         row.enqueued_at = None if hold else now
