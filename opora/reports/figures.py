@@ -35,11 +35,10 @@ def percentiles(qs: QuerySet[Ticket], expression: Any, fractions: tuple[float, .
             values = cursor.fetchone()[0]
         return list(values) if values is not None else [None] * len(fractions)
     total = ranked.count()
+    if not total:
+        return [None] * len(fractions)
     found: list[timedelta | None] = []
     for fraction in fractions:
-        if not total:
-            found.append(None)
-            continue
         index = min(total - 1, max(0, math.ceil(fraction * total) - 1))
         value = ranked.order_by("_value").values_list("_value", flat=True)[index]
         found.append(value if isinstance(value, timedelta) else timedelta(microseconds=int(value)))
