@@ -20,16 +20,32 @@ from .uploads import MAX_FILES, UploadError, check_upload
 _SIGNER_SALT = "opora.intake.form-started"
 
 
-def sign_started(now: datetime) -> str:
-    return signing.dumps(now.timestamp(), salt=_SIGNER_SALT)
+def sign_started(now: datetime, consent_version: str | None = None) -> str:
+    """When the form was opened and which consent text it showed, signed so neither can be forged."""
+    if consent_version is None:
+        return signing.dumps(now.timestamp(), salt=_SIGNER_SALT)
+    return signing.dumps({"t": now.timestamp(), "c": consent_version}, salt=_SIGNER_SALT)
+
+
+def _started(signed: str) -> dict[str, Any] | None:
+    try:
+        value = signing.loads(signed, salt=_SIGNER_SALT, max_age=24 * 3600)
+        if isinstance(value, dict):
+            return {"t": float(value["t"]), "c": str(value["c"])}
+        return {"t": float(value)}
+    except (signing.BadSignature, TypeError, ValueError, KeyError):
+        return None
 
 
 def seconds_since(signed: str, now: datetime) -> float | None:
-    try:
-        started = float(signing.loads(signed, salt=_SIGNER_SALT, max_age=24 * 3600))
-    except (signing.BadSignature, TypeError, ValueError):
-        return None
-    return now.timestamp() - started
+    started = _started(signed)
+    return None if started is None else now.timestamp() - started["t"]
+
+
+def consent_shown(signed: str) -> str | None:
+    """The version of the consent text the person read and agreed to; None if the form did not say."""
+    started = _started(signed)
+    return None if started is None else started.get("c")
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -129,13 +145,16 @@ class PublicRequestForm(RequestForm):
     website = forms.CharField(required=False, label=_("Не заполняйте это поле"))
     started = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, consent_version: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["consent"].error_messages["required"] = _(
             "Без согласия на обработку персональных данных мы не можем принять обращение."
         )
         if not self.is_bound:
-            self.initial["started"] = sign_started(timezone.now())
+            self.initial["started"] = sign_started(timezone.now(), consent_version)
+
+    def consent_shown(self) -> str | None:
+        return consent_shown(self.data.get("started", ""))
 
     def looks_automated(self, now: datetime) -> bool:
         if self.data.get("website"):

@@ -4,9 +4,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
 
-from opora.accounts.models import Organisation
+from opora.accounts.models import ConsentText, Organisation
 from opora.domain.enums import Channel
 from opora.tickets import services as ticket_services
 from opora.tickets.services import IntakeData, Received
@@ -37,5 +38,22 @@ def submit(
     return received
 
 
-def consent_text(organisation: Organisation) -> Any:
-    return organisation.consent_texts.order_by("-published_at").first()
+CONSENT_CACHE_SECONDS = 60
+
+
+def consent_text(organisation: Organisation) -> ConsentText | None:
+    """The text the form shows now. Read once a minute per school and worker: the form records the version
+    it showed (signed into the form), so a text published a moment ago is never misattributed."""
+    key = f"intake-consent:{organisation.pk}"
+    found = cache.get(key)
+    if found is None:
+        found = organisation.consent_texts.order_by("-published_at").first() or _NO_CONSENT
+        cache.set(key, found, CONSENT_CACHE_SECONDS)
+    return found if isinstance(found, ConsentText) else None
+
+
+def forget_consent(organisation_id: int) -> None:
+    cache.delete(f"intake-consent:{organisation_id}")
+
+
+_NO_CONSENT = "none"

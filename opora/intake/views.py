@@ -110,7 +110,9 @@ def _blank_fields(organisation: Organisation, form: PublicRequestForm, consent: 
 def form(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _school(request, slug)
     if request.method == "GET":
-        return _render_form(request, organisation, PublicRequestForm())
+        consent = services.consent_text(organisation)
+        blank = PublicRequestForm(consent_version=consent.version if consent else "")
+        return _render_form(request, organisation, blank)
     if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_REQUEST_BYTES:
         return render(request, "intake/too_big.html", {"school": organisation}, status=413)
     now = timezone.now()
@@ -123,8 +125,11 @@ def form(request: HttpRequest, slug: str) -> HttpResponse:
     ip = abuse.client_ip(request)
     if abuse.over_limit(organisation, bound.cleaned_data["phone"], bound.cleaned_data["email"], ip, now):
         return _render_form(request, organisation, bound, status=429, blocked=True)
-    consent = services.consent_text(organisation)
-    data = bound.intake_data(consent_version=consent.version if consent else "0", consent_ip=ip)
+    version = bound.consent_shown()
+    if version is None:  # a form opened before versions were signed into it
+        consent = services.consent_text(organisation)
+        version = consent.version if consent else ""
+    data = bound.intake_data(consent_version=version or "0", consent_ip=ip)
     try:
         received = services.submit(organisation, data, files=bound.cleaned_data["attachments"], now=now)
     except ServiceError as exc:

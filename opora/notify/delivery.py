@@ -7,6 +7,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
 
+from .kinds import FAN_OUT
 from .models import Outbox, OutboxState
 
 
@@ -48,6 +49,8 @@ def deliver(outbox_id: int, now: datetime) -> str:
     row = claim(outbox_id, now)
     if row is None:
         return _not_claimed(outbox_id, now)
+    if row.kind == FAN_OUT:
+        return _expand(row, now)
     try:
         if row.render_context and not row.subject:
             _fill(row)
@@ -56,6 +59,19 @@ def deliver(outbox_id: int, now: datetime) -> str:
         return _failed(row, exc, now)
     Outbox.objects.filter(pk=row.pk).update(state=OutboxState.SENT, sent_at=now, claimed_until=None, last_error="")
     return "sent"
+
+
+def _expand(row: Outbox, now: datetime) -> str:
+    """The messages and the end of the fan-out row commit together, so a crash leaves either both or neither."""
+    from .outbox import expand
+
+    try:
+        with transaction.atomic():
+            expand(row)
+            Outbox.objects.filter(pk=row.pk).update(state=OutboxState.SENT, sent_at=now, claimed_until=None)
+    except Exception as exc:
+        return _failed(row, exc, now)
+    return "expanded"
 
 
 def _fill(row: Outbox) -> None:

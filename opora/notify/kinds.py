@@ -17,6 +17,8 @@ HEAD_EXTENSION = "head_extension"
 HEAD_FAILED = "head_failed"
 URGENT = "urgent"
 DIGEST = "digest"
+# Not a message: staff mail whose recipients the worker finds (see outbox.queue_for_roles).
+FAN_OUT = "fan_out"
 
 STAFF_CHOICES = [
     (STAFF_ROUTED, _("обращение передано мне или моей роли")),

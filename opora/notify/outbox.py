@@ -17,10 +17,12 @@ from django.utils.html import linebreaks, urlize
 from django.utils.safestring import mark_safe
 
 from opora.accounts.models import Organisation
+from opora.domain.enums import ServiceRole
 from opora.tickets.models import Ticket, TicketEvent
 
-from .kinds import DIGESTIBLE, NEVER_MUTED
+from .kinds import DIGESTIBLE, FAN_OUT, NEVER_MUTED
 from .models import Outbox, OutboxState, Preference
+from .people import holders
 
 
 def render(kind: str, context: dict[str, Any]) -> tuple[str, str, str]:
@@ -124,14 +126,58 @@ def queue(
     if not recipient:
         return None
     row = _message(kind, organisation, recipient, dedupe_key, context, now, ticket, user, hold)
+    return _insert_and_enqueue(row, now)
+
+
+def _insert_and_enqueue(row: Outbox, now: datetime) -> Outbox | None:
+    held_row = row.state == OutboxState.HELD
+    row.enqueued_at = None if held_row else now
     try:
         with transaction.atomic():
             row.save(force_insert=True)
     except IntegrityError:
         return None
-    if not hold:
-        enqueue(row, now)
+    if not held_row:
+        enqueue(row, now, mark=False)
     return row
+
+
+def queue_for_roles(
+    kind: str, roles: list[str], event: TicketEvent, now: datetime, extra: dict[str, Any] | None = None
+) -> Outbox | None:
+    """Staff mail to everyone holding some roles, as one row the worker expands into a message each.
+
+    A new request must not wait while its school's dispatchers and their preferences are read and a row is
+    written for each: on the first day of distance learning thousands arrive at once. The row is an outbox row
+    like any other, so a worker that dies while expanding it leaves it to be claimed again (the sweep), and the
+    messages' own keys keep a second expansion from sending anything twice."""
+    ticket = event.ticket
+    row = Outbox(
+        organisation_id=ticket.organisation_id,
+        ticket=ticket,
+        kind=FAN_OUT,
+        recipient="",
+        render_context={
+            "kind": kind,
+            "roles": sorted(str(r) for r in roles),
+            "extra": extra or {},
+            "_refs": {"event": event.pk},
+        },
+        dedupe_key=f"{FAN_OUT}:{kind}:{event.pk}"[:200],
+        state=OutboxState.PENDING,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    return _insert_and_enqueue(row, now)
+
+
+def expand(row: Outbox) -> int:
+    """The worker's half of `queue_for_roles`: the people who hold the roles now, a message each."""
+    from .receivers import to_staff
+
+    context = restore(row)
+    roles = [ServiceRole(role) for role in context["roles"]]
+    return to_staff(context["kind"], holders(row.organisation, *roles), context["event"], context["extra"])
 
 
 def queue_for_staff(
@@ -179,14 +225,15 @@ def queue_for_staff(
 AUTHOR_PRIORITY = 10
 
 
-def enqueue(row: Outbox, now: datetime, run_after: datetime | None = None) -> None:
+def enqueue(row: Outbox, now: datetime, run_after: datetime | None = None, mark: bool = True) -> None:
     from .tasks import send_message
 
-    priority = AUTHOR_PRIORITY if row.user_id is None else 0
+    priority = AUTHOR_PRIORITY if row.user_id is None and row.kind != FAN_OUT else 0
     task = (
         send_message.using(priority=priority, run_after=run_after)
         if run_after
         else send_message.using(priority=priority)
     )
     task.enqueue(row.pk)
-    Outbox.objects.filter(pk=row.pk).update(enqueued_at=now)
+    if mark:
+        Outbox.objects.filter(pk=row.pk).update(enqueued_at=now)

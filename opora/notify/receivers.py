@@ -15,7 +15,7 @@ from opora.tickets.signals import event_recorded, events_recorded
 from . import kinds
 from .batch import clock_events
 from .models import Outbox
-from .outbox import queue, queue_for_staff
+from .outbox import queue, queue_for_roles, queue_for_staff
 from .people import handlers, holders
 
 
@@ -53,7 +53,7 @@ def _may_read(ticket: Ticket, people: list[Any]) -> bool:
     return all(person.pk in confidants for person in people)
 
 
-def _to_staff(kind: str, people: list[Any], event: TicketEvent, extra: dict[str, Any] | None = None) -> None:
+def to_staff(kind: str, people: list[Any], event: TicketEvent, extra: dict[str, Any] | None = None) -> int:
     ticket = event.ticket
     context = {
         "event": event,
@@ -61,7 +61,7 @@ def _to_staff(kind: str, people: list[Any], event: TicketEvent, extra: dict[str,
         **_links(ticket),
         **(extra or {}),
     }
-    queue_for_staff(
+    return queue_for_staff(
         kind,
         people,
         organisation=ticket.organisation,
@@ -76,7 +76,16 @@ def _received(event: TicketEvent, context: dict[str, Any]) -> None:
     ticket = event.ticket
     _to_author(kinds.AUTHOR_RECEIPT, event, _links(ticket, context.get("status_token", "")))
     if ticket.request_type != RequestType.PSYCHOLOGIST and not ticket.organisation.auto_routing:
-        _to_staff(kinds.DISPATCH_NEW, holders(ticket.organisation, *DISPATCHER_ROLES), event)
+        queue_for_roles(kinds.DISPATCH_NEW, sorted(DISPATCHER_ROLES), event, event.at)
+
+
+def _to_handlers(kind: str, event: TicketEvent, extra: dict[str, Any] | None = None) -> None:
+    """The assignee at once; a whole role through the worker (see `queue_for_roles`)."""
+    ticket = event.ticket
+    if ticket.assignee_id is None and ticket.routed_role:
+        queue_for_roles(kind, [ticket.routed_role], event, event.at, extra)
+    else:
+        to_staff(kind, handlers(ticket), event, extra)
 
 
 def _clock(event: TicketEvent, warning: bool) -> None:
@@ -87,7 +96,7 @@ def _clock(event: TicketEvent, warning: bool) -> None:
     else:
         people = handlers(ticket)
         kind = kinds.STAFF_WARNING if warning else kinds.STAFF_BREACH
-    _to_staff(kind, people, event, {"clock": clock})
+    to_staff(kind, people, event, {"clock": clock})
 
 
 def _dispatch(event: TicketEvent, context: dict[str, Any]) -> None:
@@ -96,23 +105,23 @@ def _dispatch(event: TicketEvent, context: dict[str, Any]) -> None:
         case EventKind.RECEIVED:
             _received(event, context)
         case EventKind.ROUTED | EventKind.REASSIGNED:
-            _to_staff(kinds.STAFF_ROUTED, handlers(ticket), event)
+            _to_handlers(kinds.STAFF_ROUTED, event)
         case EventKind.RETURNED:
-            _to_staff(kinds.DISPATCH_NEW, holders(ticket.organisation, *DISPATCHER_ROLES), event, {"returned": True})
+            to_staff(kinds.DISPATCH_NEW, holders(ticket.organisation, *DISPATCHER_ROLES), event, {"returned": True})
         case EventKind.AUTHOR_MESSAGE:
-            _to_staff(kinds.STAFF_AUTHOR_MESSAGE, handlers(ticket), event)
+            to_staff(kinds.STAFF_AUTHOR_MESSAGE, handlers(ticket), event)
         case EventKind.CONTACT if event.data.get("outcome") == "email_sent":
             _to_author(kinds.AUTHOR_QUESTION, event)
         case EventKind.RESOLVED if event.data.get("channel") == "email":
             _to_author(kinds.AUTHOR_ANSWER, event)
         case EventKind.REOPENED:
             _to_author(kinds.AUTHOR_REOPENED, event)
-            _to_staff(kinds.STAFF_ROUTED, handlers(ticket), event, {"reopened": True})
+            _to_handlers(kinds.STAFF_ROUTED, event, {"reopened": True})
         case EventKind.EXTENSION_REQUESTED:
-            _to_staff(kinds.HEAD_EXTENSION, holders(ticket.organisation, ServiceRole.HEAD), event)
+            to_staff(kinds.HEAD_EXTENSION, holders(ticket.organisation, ServiceRole.HEAD), event)
         case EventKind.FLAGGED_URGENT:
             people = holders(ticket.organisation, ServiceRole.PSYCHOLOGIST, ServiceRole.HEAD)
-            _to_staff(kinds.URGENT, people, event)
+            to_staff(kinds.URGENT, people, event)
         case EventKind.CLOCK_WARNING:
             _clock(event, warning=True)
         case EventKind.CLOCK_BREACHED:

@@ -63,3 +63,16 @@ def test_one_address_has_a_generous_ceiling(client, school, settings) -> None:
         )
     blocked = client.post("/o/school5/", form_data(phone="+7 916 000-00-99"), REMOTE_ADDR="10.9.9.9")
     assert blocked.status_code == 429 and school.hotline_phone in blocked.content.decode()
+
+
+def test_one_email_is_limited_per_hour_in_one_query(school, settings, django_assert_num_queries) -> None:
+    now = timezone.now()
+    limit = settings.OPORA_INTAKE_PER_CONTACT_PER_HOUR
+    for minute in range(limit - 1):
+        submit(school, now=now - timedelta(minutes=minute + 1), phone="", email="mama@example.ru")
+    submit(school, now=now - timedelta(minutes=61), phone="", email="mama@example.ru")  # outside the hour
+    with django_assert_num_queries(1):  # phone, e-mail and address counted together
+        assert not abuse.over_limit(school, "+7 903 555-12-34", "Mama@Example.ru ", "10.1.1.1", now)
+    submit(school, now=now - timedelta(seconds=30), phone="", email="mama@example.ru")
+    assert abuse.over_limit(school, "", "mama@example.ru", None, now)
+    assert not abuse.over_limit(school, "", "papa@example.ru", None, now)

@@ -92,3 +92,20 @@ def test_a_form_with_errors_is_never_served_from_the_cache(client, school) -> No
     client.get("/o/school5/")
     body = client.post("/o/school5/", form_data(author_name="", description="Мой текст")).content.decode()
     assert "Укажите ФИО." in body and "Мой текст" in body
+
+
+def test_the_request_records_the_consent_text_its_form_showed(client, school) -> None:
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    page = client.get("/o/school5/").content.decode()
+    started = re.search(r'name="started" value="([^"]*)"', page).group(1)
+    school.consent_texts.create(version="2", text="Новая редакция согласия.", published_at=timezone.now())
+    with time_machine.travel(timezone.now() + timedelta(minutes=2)):
+        assert client.post("/o/school5/", form_data(started=started)).status_code == 302
+        client.post("/o/school5/", form_data(phone="+7 916 000-00-01", description="Другой вопрос"))
+    shown_first, legacy_form = Ticket.objects.order_by("pk").values_list("consent_version", flat=True)
+    assert shown_first == "1"  # agreed to the text on the page, not the one published while it was filled in
+    assert legacy_form == "2"  # a form that did not say which text it showed: the text in force

@@ -5,6 +5,16 @@ from opora.notify.models import Outbox, OutboxState
 
 
 def send_all(now=None) -> list[str]:
-    """What a worker does for every pending row, in order."""
+    """What a worker does for every pending row, in order: a row that stands for a whole role is expanded
+    into a message each, which is then sent in the same call. Expansions are not listed, so the outcomes
+    are those of real messages."""
     now = now or timezone.now()
-    return [deliver(pk, now) for pk in Outbox.objects.filter(state=OutboxState.PENDING).values_list("pk", flat=True)]
+    outcomes: list[str] = []
+    seen: set[int] = set()
+    while True:
+        pending = Outbox.objects.filter(state=OutboxState.PENDING).exclude(pk__in=seen).order_by("pk")
+        batch = list(pending.values_list("pk", flat=True))
+        if not batch:
+            return outcomes
+        seen.update(batch)
+        outcomes += [outcome for outcome in (deliver(pk, now) for pk in batch) if outcome != "expanded"]

@@ -53,7 +53,7 @@ def test_after_the_last_attempt_the_head_sees_it_and_can_retry(db, smtp, school,
 def test_a_task_that_runs_twice_sends_once(db, smtp, school) -> None:
     now = timezone.now()
     services.receive(school, intake(), channel=Channel.WEB, now=now)
-    row = Outbox.objects.get()
+    row = Outbox.objects.get(kind="author_receipt")
     assert delivery.deliver(row.pk, now) == "sent"
     assert delivery.deliver(row.pk, now) == "skipped"
     assert len(smtp.inbox.messages) == 1
@@ -62,7 +62,7 @@ def test_a_task_that_runs_twice_sends_once(db, smtp, school) -> None:
 def test_a_claimed_message_is_left_to_its_worker(db, smtp, school) -> None:
     now = timezone.now()
     services.receive(school, intake(), channel=Channel.WEB, now=now)
-    row = Outbox.objects.get()
+    row = Outbox.objects.get(kind="author_receipt")
     assert delivery.claim(row.pk, now) is not None
     assert delivery.deliver(row.pk, now) == "deferred"  # looks again when the lease runs out
     assert delivery.deliver(row.pk, now + delivery.lease() + timedelta(seconds=1)) == "sent"

@@ -86,6 +86,7 @@ def test_a_dispatcher_may_take_a_digest(db, smtp, school, dina) -> None:
     now = timezone.now()
     for n in range(3):
         receive(school, description=f"вопрос {n}")
+    send_all()  # the worker writes each dispatcher's message; hers waits for the digest
     assert Outbox.objects.filter(recipient=dina.email, state=OutboxState.HELD).count() == 3
     assert dispatcher_digests(now) == 0
     assert dispatcher_digests(now + timedelta(minutes=16)) == 1
@@ -100,6 +101,7 @@ def _queries_to_receive(school, n: int) -> int:
 
     with CaptureQueriesContext(connection) as queries:
         receive(school, description=f"Не открывается урок номер {n}", phone=f"+7 916 000-11-{n:02d}")
+    send_all()  # the worker finds the dispatchers of the moment and writes a message each
     return len(queries)
 
 
@@ -119,5 +121,15 @@ def test_the_familys_receipt_goes_before_staff_mail(db, smtp, school, dina) -> N
     from django_tasks_db.models import DBTaskResult
 
     receive(school, email="mama@example.ru", preferred_reply="email")
-    priorities = dict(DBTaskResult.objects.values_list("task_path", "priority"))
-    assert priorities == {"opora.notify.tasks.send_message": 10, "opora.notify.tasks.send_messages": 0}
+    receipt = Outbox.objects.get(kind="author_receipt")
+    fan_out = Outbox.objects.get(kind="fan_out")
+    priorities = {tuple(args_kwargs["args"]): priority for args_kwargs, priority in tasks(DBTaskResult)}
+    assert priorities == {(receipt.pk,): 10, (fan_out.pk,): 0}
+    send_all()
+    staff = DBTaskResult.objects.get(task_path="opora.notify.tasks.send_messages")
+    assert staff.priority == 0 and dina.email in {m["To"] for m in smtp.inbox.messages}
+
+
+def tasks(model) -> list[tuple[dict[str, list[int]], int]]:
+    rows = model.objects.filter(task_path="opora.notify.tasks.send_message")
+    return list(rows.values_list("args_kwargs", "priority"))

@@ -113,7 +113,8 @@ def find_double_submit(organisation: Organisation, data: IntakeData, now: dateti
     """The same contact and text within ten minutes is one request pressed twice."""
     phone = normalize_phone(data.phone) if data.phone else ""
     contact = Q(phone=phone) if phone else Q(email=data.email.strip().lower())
-    return (
+    # Only the key first: nearly every submit is new, and it need not build a whole request's columns.
+    first = (
         Ticket.objects.filter(
             contact,
             organisation=organisation,
@@ -122,8 +123,10 @@ def find_double_submit(organisation: Organisation, data: IntakeData, now: dateti
             received_at__lte=now,
         )
         .order_by("received_at")
-        .first()
+        .values_list("pk", flat=True)[:1]
     )
+    found = list(first)
+    return Ticket.objects.get(pk=found[0]) if found else None
 
 
 def receive(
