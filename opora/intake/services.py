@@ -39,6 +39,22 @@ def submit(
 
 
 CONSENT_CACHE_SECONDS = 60
+# A school's settings reach the public form within seconds of a change; the form is the page thousands of
+# families open at once, and the school it belongs to is the same row every time.
+SCHOOL_CACHE_SECONDS = 5
+
+
+def school(slug: str) -> Organisation | None:
+    key = f"intake-school:{slug}"
+    found = cache.get(key)
+    if found is None:
+        found = Organisation.objects.filter(slug=slug).first() or _MISSING
+        cache.set(key, found, SCHOOL_CACHE_SECONDS)
+    return found if isinstance(found, Organisation) else None
+
+
+def forget_school(slug: str) -> None:
+    cache.delete(f"intake-school:{slug}")
 
 
 def consent_text(organisation: Organisation) -> ConsentText | None:
@@ -57,3 +73,4 @@ def forget_consent(organisation_id: int) -> None:
 
 
 _NO_CONSENT = "none"
+_MISSING = "missing"

@@ -46,7 +46,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _school(request: HttpRequest, slug: str) -> Organisation:
-    organisation = get_object_or_404(Organisation, slug=slug)
+    organisation = services.school(slug)
+    if organisation is None:
+        raise Http404
     timezone.activate(organisation.zone)
     request.intake_organisation = organisation  # type: ignore[attr-defined]
     return organisation

@@ -109,3 +109,16 @@ def test_the_request_records_the_consent_text_its_form_showed(client, school) ->
     shown_first, legacy_form = Ticket.objects.order_by("pk").values_list("consent_version", flat=True)
     assert shown_first == "1"  # agreed to the text on the page, not the one published while it was filled in
     assert legacy_form == "2"  # a form that did not say which text it showed: the text in force
+
+
+def test_the_blank_form_costs_no_query_once_warm(client, school, django_assert_num_queries) -> None:
+    client.get("/o/school5/")
+    with django_assert_num_queries(0):  # the school, its consent text and the fields come from the cache
+        assert client.get("/o/school5/").status_code == 200
+
+
+def test_a_change_to_the_school_reaches_the_form_at_once(client, school) -> None:
+    client.get("/o/school5/")
+    school.name = "МБОУ «Лицей № 7»"
+    school.save()
+    assert "Лицей № 7" in client.get("/o/school5/").content.decode()
