@@ -5,4 +5,4 @@ class NotifyConfig(AppConfig):
     name = "opora.notify"
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401  (connects to tickets' event_recorded)
+        from . import batch, receivers  # noqa: F401  (connect to tickets' event_recorded and clocks_recorded)

@@ -1,8 +1,8 @@
 """The watcher's clock events, turned into outbox rows a batch at a time.
 
 A sweep may find thousands of deadlines at once (a municipality's first day). Rows are written with one
-INSERT, recipients and preferences are read once per batch, and the text is rendered later by the worker
-from the ids kept in `render_context`, so the sweep's transaction stays short.
+statement (COPY on PostgreSQL), recipients and preferences are read once per batch, and the text is rendered
+later by the worker from the ids kept in `render_context`, so the sweep's transaction stays short.
 """
 
 from datetime import datetime
@@ -10,22 +10,48 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.dispatch import receiver
 from django.urls import reverse
 
 from opora.accounts.models import Membership
+from opora.common.rows import insert_rows
 from opora.domain.enums import DISPATCHER_ROLES, RequestType, ServiceRole
-from opora.tickets.models import EventKind, Ticket, TicketEvent
+from opora.tickets.models import EventKind, TicketEvent
+from opora.tickets.signals import ClockEvent, clocks_recorded
 
 from . import kinds
 from .models import Outbox, OutboxState, Preference
-from .outbox import held, render, store, wants
+from .outbox import held, render, wants
+
+_FIELDS = [
+    "organisation_id",
+    "ticket_id",
+    "user_id",
+    "kind",
+    "recipient",
+    "subject",
+    "body_text",
+    "body_html",
+    "render_context",
+    "dedupe_key",
+    "state",
+    "attempts",
+    "next_attempt_at",
+    "claimed_until",
+    "enqueued_at",
+    "sent_at",
+    "last_error",
+    "created_at",
+]
+_MARK = "~number~"
+TASK_SIZE = 1000
 
 
 class StaffBatch:
     def __init__(self) -> None:
         self._holders: dict[tuple[int, str], list[User]] = {}
         self._confidants: dict[int, set[int]] = {}
-        self._planned: list[tuple[str, User, TicketEvent, dict[str, Any]]] = []
+        self._planned: list[tuple[str, User, ClockEvent, bool]] = []
 
     def holders(self, organisation_id: int, roles: frozenset[str]) -> list[User]:
         key = (organisation_id, ",".join(sorted(roles)))
@@ -43,83 +69,103 @@ class StaffBatch:
             self._confidants[organisation_id] = {u.pk for u in self.holders(organisation_id, roles)}
         return self._confidants[organisation_id]
 
-    def add_clock(self, event: TicketEvent, assignees: dict[int, User]) -> None:
-        ticket, clock = event.ticket, event.data.get("clock", "")
+    def add_clock(self, event: ClockEvent, assignees: dict[int, User]) -> None:
         warning = event.kind == EventKind.CLOCK_WARNING
-        if clock == "dispatch":
-            people = self.holders(ticket.organisation_id, frozenset(DISPATCHER_ROLES))
+        if event.clock == "dispatch":
+            people = self.holders(event.organisation_id, frozenset(DISPATCHER_ROLES))
             kind = kinds.DISPATCH_WARNING if warning else kinds.STAFF_BREACH
         else:
-            people = self._handlers(ticket, assignees)
+            people = self._handlers(event, assignees)
             kind = kinds.STAFF_WARNING if warning else kinds.STAFF_BREACH
-        content = ticket.request_type != RequestType.PSYCHOLOGIST or all(
-            p.pk in self.confidants(ticket.organisation_id) for p in people
+        content = event.request_type != RequestType.PSYCHOLOGIST or all(
+            p.pk in self.confidants(event.organisation_id) for p in people
         )
-        extra = {"clock": clock, "content": content}
-        self._planned += [(kind, person, event, extra) for person in people]
+        self._planned += [(kind, person, event, content) for person in people]
 
-    def _handlers(self, ticket: Ticket, assignees: dict[int, User]) -> list[User]:
-        if ticket.assignee_id is not None:
-            person = assignees.get(ticket.assignee_id)
+    def _handlers(self, event: ClockEvent, assignees: dict[int, User]) -> list[User]:
+        if event.assignee_id is not None:
+            person = assignees.get(event.assignee_id)
             return [person] if person is not None and person.email else []
-        if not ticket.routed_role:
+        if not event.routed_role:
             return []
-        return self.holders(ticket.organisation_id, frozenset({ticket.routed_role}))
+        return self.holders(event.organisation_id, frozenset({event.routed_role}))
 
     def flush(self, now: datetime) -> list[int]:
         """Writes the rows; returns the ids of those to send now (held ones wait for the digest)."""
         people = {person.pk for _, person, _, _ in self._planned}
         preferences = {p.user_id: p for p in Preference.objects.filter(user_id__in=people)}
-        rows = [
-            self._row(kind, person, event, extra, preferences, now)
-            for kind, person, event, extra in self._planned
-            if wants(person, kind, preferences)
-        ]
-        Outbox.objects.bulk_create(rows, ignore_conflicts=True)
-        keys = [row.dedupe_key for row in rows if row.state == OutboxState.PENDING]
-        return list(Outbox.objects.filter(dedupe_key__in=keys, enqueued_at=now).values_list("pk", flat=True))
-
-    def _row(  # noqa: PLR0917 (one planned message and what decides its state)
-        self,
-        kind: str,
-        person: User,
-        event: TicketEvent,
-        extra: dict[str, Any],
-        preferences: dict[int, Preference],
-        now: datetime,
-    ) -> Outbox:
-        ticket = event.ticket
-        hold = held(kind, preferences.get(person.pk))
-        row = Outbox(
-            organisation_id=ticket.organisation_id,
-            ticket=ticket,
-            user=person,
-            kind=kind,
-            recipient=person.email,
-            dedupe_key=f"{kind}:{event.pk}:{person.pk}"[:200],
-            state=OutboxState.HELD if hold else OutboxState.PENDING,
-            next_attempt_at=now,
-            created_at=now,
-            enqueued_at=None if hold else now,
+        wanted = [plan for plan in self._planned if wants(plan[1], plan[0], preferences)]
+        holds = [held(kind, preferences.get(person.pk)) for kind, person, _, _ in wanted]
+        # Only the digest's messages are rendered now (the digest lists their subjects), so only they need
+        # the event and the request as objects.
+        events = TicketEvent.objects.select_related("ticket__organisation").in_bulk(
+            {event.event_id for (_, _, event, _), hold in zip(wanted, holds, strict=True) if hold}
         )
-        context = {"event": event, "person": person, "staff_url": _staff_url(ticket), **extra}
-        if hold:  # the digest lists subjects, so a held message needs its text now
-            row.subject, row.body_text, row.body_html = render(
-                kind, {**context, "ticket": ticket, "organisation": ticket.organisation}
-            )
-        else:
-            row.render_context = store(context) or {}
-        return row
+        prefix, suffix = (settings.SITE_URL + reverse("desk:ticket", args=[_MARK])).split(_MARK)
+        rows = [
+            _row(plan, f"{prefix}{plan[2].number}{suffix}", events[plan[2].event_id] if hold else None, now)
+            for plan, hold in zip(wanted, holds, strict=True)
+        ]
+        ids = insert_rows(Outbox, _FIELDS, rows)
+        return [pk for pk, hold in zip(ids, holds, strict=True) if not hold]
 
 
-def _staff_url(ticket: Ticket) -> str:
-    return f"{settings.SITE_URL}{reverse('desk:ticket', args=[ticket.number])}"
+def _row(
+    plan: tuple[str, User, ClockEvent, bool], staff_url: str, held_event: TicketEvent | None, now: datetime
+) -> tuple[Any, ...]:
+    kind, person, event, content = plan
+    subject = text = html = ""
+    # The same shape `outbox.store` gives a context of the event, the person and plain values.
+    stored: dict[str, Any] = {
+        "staff_url": staff_url,
+        "clock": event.clock,
+        "content": content,
+        "_refs": {"event": event.event_id, "person": person.pk},
+    }
+    if held_event is not None:
+        ticket = held_event.ticket
+        context = {"event": held_event, "person": person, "staff_url": staff_url, "clock": event.clock}
+        context |= {"content": content, "ticket": ticket, "organisation": ticket.organisation}
+        subject, text, html = render(kind, context)
+        stored = {}
+    return (
+        event.organisation_id,
+        event.ticket_id,
+        person.pk,
+        kind,
+        person.email,
+        subject,
+        text,
+        html,
+        stored,
+        f"{kind}:{event.event_id}:{person.pk}"[:200],
+        OutboxState.HELD if held_event is not None else OutboxState.PENDING,
+        0,
+        now,
+        None,
+        None if held_event is not None else now,
+        None,
+        "",
+        now,
+    )
 
 
-def clock_events(events: list[TicketEvent], now: datetime) -> list[int]:
+def staff_mail(events: list[ClockEvent], now: datetime) -> list[int]:
+    """Writes the batch's staff mail; returns the ids of the messages to send now."""
     batch = StaffBatch()
-    assignee_ids = {e.ticket.assignee_id for e in events if e.ticket.assignee_id is not None}
-    assignees = User.objects.in_bulk(assignee_ids)
+    assignees = User.objects.in_bulk({e.assignee_id for e in events if e.assignee_id is not None})
     for event in events:
         batch.add_clock(event, assignees)
     return batch.flush(now)
+
+
+@receiver(clocks_recorded)
+def on_clocks(sender: Any, events: list[ClockEvent], **kwargs: Any) -> None:
+    """Sent by tasks of a few hundred messages each, so that several workers share a large batch."""
+    if not events:
+        return
+    from .tasks import send_messages
+
+    ids = staff_mail(events, events[0].at)
+    for start in range(0, len(ids), TASK_SIZE):
+        send_messages.enqueue(ids[start : start + TASK_SIZE])

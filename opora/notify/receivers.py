@@ -10,10 +10,9 @@ from django.urls import reverse
 from opora.accounts.models import Membership
 from opora.domain.enums import DISPATCHER_ROLES, RequestType, ServiceRole
 from opora.tickets.models import EventKind, Ticket, TicketEvent
-from opora.tickets.signals import event_recorded, events_recorded
+from opora.tickets.signals import event_recorded
 
 from . import kinds
-from .batch import clock_events
 from .models import Outbox
 from .outbox import queue, queue_for_roles, queue_for_staff
 from .people import handlers, holders
@@ -131,24 +130,6 @@ def _dispatch(event: TicketEvent, context: dict[str, Any]) -> None:
 @receiver(event_recorded)
 def on_event(sender: Any, event: TicketEvent, context: dict[str, Any], **kwargs: Any) -> None:
     _dispatch(event, context)
-
-
-@receiver(events_recorded)
-def on_events(sender: Any, events: list[TicketEvent], **kwargs: Any) -> None:
-    """The watcher's batches are clock events only; anything else takes the one-by-one path."""
-    clocks = []
-    for event in events:
-        if event.kind in (EventKind.CLOCK_WARNING, EventKind.CLOCK_BREACHED):
-            clocks.append(event)
-        else:
-            _dispatch(event, {})
-    if not clocks:
-        return
-    from .tasks import send_messages
-
-    ids = clock_events(clocks, clocks[0].at)
-    if ids:
-        send_messages.enqueue(ids)
 
 
 def failed_message(row: Outbox, now: datetime) -> None:

@@ -14,8 +14,9 @@ from .services.clocks import ClockNews, check_due
 
 log = logging.getLogger("opora.watcher")
 BATCH = 10_000
-# Requests per transaction: big enough for few round trips, small enough to hold row locks briefly.
-CHUNK = 500
+# Requests per transaction. Each transaction costs a fixed dozen statements and one UPDATE of wide rows, so
+# a large batch in few transactions is cheapest; its row locks last about a second even at 10,000 rows.
+CHUNK = 10_000
 
 
 @dataclass

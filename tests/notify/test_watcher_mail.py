@@ -60,3 +60,20 @@ def test_psychologist_requests_breach_mail_keeps_their_words_private(
     [mail] = [m for m in smtp.inbox.to(recipient.email) if "нарушен срок" in text_of(m)]
     assert ticket.number in text_of(mail)
     assert "всё надоело" not in text_of(mail)
+
+
+def test_a_large_batch_is_sent_by_several_tasks(school, dina, egor, monkeypatch) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from opora.notify import batch
+
+    monkeypatch.setattr(batch, "TASK_SIZE", 2)
+    routed(school, dina, 5)
+    DBTaskResult.objects.all().delete()
+    sweep(LATE)
+    tasks = DBTaskResult.objects.filter(task_path="opora.notify.tasks.send_messages")
+    ids = [pk for task in tasks for pk in task.args_kwargs["args"][0]]
+    assert all(len(task.args_kwargs["args"][0]) <= 2 for task in tasks)
+    pending = Outbox.objects.filter(state=OutboxState.PENDING, created_at=LATE)
+    assert sorted(ids) == sorted(pending.values_list("pk", flat=True))
+    assert len(ids) >= 5

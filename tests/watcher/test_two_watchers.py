@@ -6,14 +6,16 @@ from datetime import timedelta
 import pytest
 from django.db import connection, connections
 
+from opora.notify.models import Outbox
 from opora.tickets.models import EventKind, TicketEvent
-from opora.tickets.watcher import sweep
+from opora.tickets.watcher import CHUNK, sweep
 
 from ..factories import T0, submit
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_copies_record_each_event_once(school) -> None:
+@pytest.mark.parametrize("chunk", [CHUNK, 3])
+def test_two_copies_record_each_event_once(school, chunk) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("concurrent watchers need PostgreSQL's row locks (SQLite runs one writer at a time)")
     for _ in range(40):
@@ -24,7 +26,7 @@ def test_two_copies_record_each_event_once(school) -> None:
     def run() -> None:
         start.wait()
         try:
-            totals.append(len(sweep(T0 + timedelta(hours=1)).news))
+            totals.append(len(sweep(T0 + timedelta(hours=1), chunk=chunk).news))
         finally:
             connections.close_all()
 
@@ -36,6 +38,7 @@ def test_two_copies_record_each_event_once(school) -> None:
     assert sum(totals) == 80
     assert TicketEvent.objects.filter(kind=EventKind.CLOCK_BREACHED).count() == 40
     assert TicketEvent.objects.filter(kind=EventKind.CLOCK_WARNING).count() == 40
+    assert Outbox.objects.count() == Outbox.objects.values("dedupe_key").distinct().count() > 0
 
 
 def test_a_second_pass_over_the_same_moment_records_nothing(school) -> None:

@@ -11,7 +11,7 @@ from opora.domain.states import Action, IllegalTransition, next_state
 
 from .. import access
 from ..models import EventKind, Ticket, TicketEvent
-from ..signals import event_recorded, events_recorded
+from ..signals import event_recorded
 from .errors import ServiceError
 
 Actor = User | None
@@ -80,10 +80,3 @@ def record(
     )
     event_recorded.send(sender=TicketEvent, event=event, context=context or {})
     return event
-
-
-def record_many(events: list[TicketEvent]) -> list[TicketEvent]:
-    """The watcher's batches: one INSERT for all events, and one signal so notifications are batched too."""
-    created = TicketEvent.objects.bulk_create(events)
-    events_recorded.send(sender=TicketEvent, events=created)
-    return created

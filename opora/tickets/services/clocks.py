@@ -7,11 +7,13 @@ from typing import Any
 from django.db import connection, transaction
 
 from opora.accounts.models import Organisation
-from opora.domain.clocks import ClockPolicy
+from opora.common.rows import insert_rows
+from opora.domain.clocks import Clock, ClockPolicy, next_watch_at
 from opora.domain.enums import OPEN_STATES, ClockKind, State
 
 from ..models import EventKind, Ticket, TicketEvent
-from ._core import record, record_many, refresh_watch
+from ..signals import ClockEvent, clocks_recorded
+from ._core import record, refresh_watch
 
 
 @dataclass(frozen=True)
@@ -89,51 +91,119 @@ def _news(ticket: Ticket, news: list[tuple[ClockKind, bool]]) -> list[ClockNews]
 
 
 _STAMPS = [f"{k}_{s}_at" for k in ClockKind for s in ("warned", "breached")]
+_FACTS = ["id", "organisation_id", "state", "number", "request_type", "routed_role", "assignee_id"]
+_CLOCK_COLUMNS = [f"{k}_{s}_at" for k in ClockKind for s in ("due", "met", "warned", "breached")]
+_EVENT_FIELDS = [
+    "ticket_id",
+    "at",
+    "actor_id",
+    "actor_label",
+    "kind",
+    "from_state",
+    "to_state",
+    "note",
+    "internal",
+    "data",
+]
 
 
-def _save_marks(tickets: list[Ticket]) -> None:
-    """One UPDATE for the whole batch: every row gets one new version, whatever number of clocks moved."""
+def _save_marks(marks: list[tuple[Any, ...]]) -> None:
+    """One UPDATE for the whole batch: every row gets one new version, whatever number of clocks moved.
+    Each mark is (id, watch_at, *stamps); only open requests are ever claimed, so only they are touched."""
     fields = ["watch_at", *_STAMPS]
-    if connection.vendor != "postgresql":
-        Ticket.objects.bulk_update(tickets, fields)
-        return
-    row = "(%s, " + ", ".join(["%s::timestamptz"] * len(fields)) + ")"
-    params: list[Any] = [value for t in tickets for value in (t.pk, *(getattr(t, f) for f in fields))]
-    assignments = ", ".join(f"{f} = v.{f}" for f in fields)
+    table = Ticket._meta.db_table
     with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            assignments = ", ".join(f"{f} = %s" for f in fields)
+            cursor.executemany(
+                f"UPDATE {table} SET {assignments} WHERE id = %s",  # noqa: S608 (names from the model, values bound)
+                [(*mark[1:], mark[0]) for mark in marks],
+            )
+            return
+        # One array per column: a single statement whatever the batch, with no 65,535-parameter limit.
+        casts = ", ".join(["%s::timestamptz[]"] * len(fields))
+        assignments = ", ".join(f"{f} = v.{f}" for f in fields)
         cursor.execute(
-            f"UPDATE {Ticket._meta.db_table} AS t SET {assignments} "  # noqa: S608 (names from the model, values bound)
-            f"FROM (VALUES {', '.join([row] * len(tickets))}) AS v(id, {', '.join(fields)}) WHERE t.id = v.id",
-            params,
+            f"UPDATE {table} AS t SET {assignments} "  # noqa: S608 (names from the model, values bound)
+            f"FROM unnest(%s::bigint[], {casts}) AS v(id, {', '.join(fields)}) WHERE t.id = v.id",
+            [list(column) for column in zip(*marks, strict=True)],
         )
+
+
+def _claim(now: datetime, limit: int) -> list[dict[str, Any]]:
+    """Only the columns the clocks and the mail need, as plain values: no model instance per row."""
+    rows = (
+        Ticket.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(watch_at__isnull=False, watch_at__lte=now, state__in=OPEN_STATES)
+        .order_by("watch_at")
+        .values_list(*_FACTS, *_CLOCK_COLUMNS)[:limit]
+    )
+    names = [*_FACTS, *_CLOCK_COLUMNS]
+    return [dict(zip(names, row, strict=True)) for row in rows]
+
+
+def _due(row: dict[str, Any], now: datetime, policy: ClockPolicy) -> list[tuple[ClockKind, bool]]:
+    """Marks what has come due on the row (a breach found without its warning implies the warning) and
+    moves its watch to the next moment."""
+    news: list[tuple[ClockKind, bool]] = []
+    for kind in ClockKind:
+        due, warned, breached = f"{kind}_due_at", f"{kind}_warned_at", f"{kind}_breached_at"
+        if row[due] is None or row[f"{kind}_met_at"] is not None:
+            continue
+        if row[warned] is None and policy.warn_at(kind, row[due]) <= now:
+            news.append((kind, False))
+        if row[breached] is None and row[due] < now:
+            news.append((kind, True))
+            row[breached] = now
+        if row[warned] is None and news and news[-1][0] == kind:
+            row[warned] = now
+    clocks = [Clock(kind, row[f"{kind}_due_at"], row[f"{kind}_met_at"]) for kind in ClockKind]
+    warned_kinds = {k for k in ClockKind if row[f"{k}_warned_at"] is not None}
+    breached_kinds = {k for k in ClockKind if row[f"{k}_breached_at"] is not None}
+    row["watch_at"] = next_watch_at(clocks, warned_kinds, breached_kinds, policy)
+    return news
 
 
 def check_due(now: datetime, limit: int) -> tuple[int, list[ClockNews]]:
     """One batch of due requests in one transaction: claimed with SKIP LOCKED (so copies of the watcher
-    split the work), updated with one statement and their events written with one INSERT."""
+    split the work), updated with one statement, and their events written with one more."""
     with transaction.atomic():
-        tickets = list(
-            Ticket.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(watch_at__isnull=False, watch_at__lte=now)
-            .order_by("watch_at")[:limit]
-        )
-        if not tickets:
+        rows = _claim(now, limit)
+        if not rows:
             return 0, []
-        schools = Organisation.objects.in_bulk({t.organisation_id for t in tickets})
+        schools = Organisation.objects.in_bulk({row["organisation_id"] for row in rows})
         policies = {pk: school.clock_policy() for pk, school in schools.items()}
-        events: list[TicketEvent] = []
         found: list[ClockNews] = []
-        for ticket in tickets:
-            ticket.organisation = schools[ticket.organisation_id]
-            if ticket.state not in OPEN_STATES:
-                ticket.watch_at = None
-                continue
-            news = _mark(ticket, now, policies[ticket.organisation_id])
-            for kind, breached in news:
-                fields = _event_fields(ticket, kind, breached, now)
-                before, after = fields.pop("states")
-                events.append(TicketEvent(ticket=ticket, from_state=before, to_state=after, **fields))
-            found += _news(ticket, news)
-        _save_marks(tickets)
-        record_many(events)
-    return len(tickets), found
+        planned: list[tuple[dict[str, Any], ClockKind, bool]] = []
+        for row in rows:
+            for kind, breached in _due(row, now, policies[row["organisation_id"]]):
+                planned.append((row, kind, breached))
+                found.append(ClockNews(row["id"], row["organisation_id"], kind, breached, row[f"{kind}_due_at"]))
+        _save_marks([(row["id"], row["watch_at"], *(row[s] for s in _STAMPS)) for row in rows])
+        ids = insert_rows(TicketEvent, _EVENT_FIELDS, [_event_row(row, kind, b, now) for row, kind, b in planned])
+        clocks_recorded.send(
+            sender=TicketEvent,
+            events=[_clock_event(pk, row, kind, b, now) for pk, (row, kind, b) in zip(ids, planned, strict=True)],
+        )
+    return len(rows), found
+
+
+def _event_row(row: dict[str, Any], kind: ClockKind, breached: bool, now: datetime) -> tuple[Any, ...]:
+    event = EventKind.CLOCK_BREACHED if breached else EventKind.CLOCK_WARNING
+    data = {"clock": str(kind), "due_at": row[f"{kind}_due_at"].isoformat()}
+    return (row["id"], now, None, "контроль сроков", event, row["state"], row["state"], "", False, data)
+
+
+def _clock_event(pk: int, row: dict[str, Any], kind: ClockKind, breached: bool, now: datetime) -> ClockEvent:
+    return ClockEvent(
+        event_id=pk,
+        kind=EventKind.CLOCK_BREACHED if breached else EventKind.CLOCK_WARNING,
+        at=now,
+        clock=str(kind),
+        ticket_id=row["id"],
+        organisation_id=row["organisation_id"],
+        number=row["number"],
+        request_type=row["request_type"],
+        routed_role=row["routed_role"],
+        assignee_id=row["assignee_id"],
+    )

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.urls import get_resolver
 from django.utils import timezone
 
 from opora.notify.periodic import after_sweep
@@ -15,6 +16,8 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=10.0, help="Seconds between passes (default 10).")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # The staff mail's links need the URL modules; load them now rather than inside the first sweep.
+        get_resolver().url_patterns  # noqa: B018
         if options["once"]:
             now = timezone.now()
             result = sweep(now)
