@@ -1,6 +1,6 @@
 """Many rows in one statement come back with their ids, in the order they were given."""
 
-from opora.common.rows import insert_rows
+from opora.common.rows import Json, insert_rows
 from opora.tickets.models import EventKind, TicketEvent
 
 from .factories import T0, submit
@@ -23,3 +23,11 @@ def test_it_returns_each_rows_id_in_order(school) -> None:
 
 def test_nothing_to_write_writes_nothing(school) -> None:
     assert insert_rows(TicketEvent, FIELDS, []) == []
+
+
+def test_json_already_written_is_kept_as_it_is(school) -> None:
+    ticket = submit(school)
+    [pk] = insert_rows(
+        TicketEvent, FIELDS, [(ticket.pk, T0, None, "", EventKind.NOTE, "", "", "", False, Json('{"a": [1]}'))]
+    )
+    assert TicketEvent.objects.get(pk=pk).data == {"a": [1]}

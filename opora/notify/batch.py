@@ -5,6 +5,7 @@ statement (COPY on PostgreSQL), recipients and preferences are read once per bat
 later by the worker from the ids kept in `render_context`, so the sweep's transaction stays short.
 """
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -14,7 +15,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 
 from opora.accounts.models import Membership
-from opora.common.rows import insert_rows
+from opora.common.rows import Json, insert_rows
 from opora.domain.enums import DISPATCHER_ROLES, RequestType, ServiceRole
 from opora.tickets.models import EventKind, TicketEvent
 from opora.tickets.signals import ClockEvent, clocks_recorded
@@ -115,13 +116,12 @@ def _row(
 ) -> tuple[Any, ...]:
     kind, person, event, content = plan
     subject = text = html = ""
-    # The same shape `outbox.store` gives a context of the event, the person and plain values.
-    stored: dict[str, Any] = {
-        "staff_url": staff_url,
-        "clock": event.clock,
-        "content": content,
-        "_refs": {"event": event.event_id, "person": person.pk},
-    }
+    # What `outbox.store` makes of the event, the person and plain values, written out directly.
+    flag = "true" if content else "false"
+    stored: dict[str, Any] | Json = Json(
+        f'{{"staff_url": {json.dumps(staff_url)}, "clock": "{event.clock}", "content": {flag}, '
+        f'"_refs": {{"event": {event.event_id}, "person": {person.pk}}}}}'
+    )
     if held_event is not None:
         ticket = held_event.ticket
         context = {"event": held_event, "person": person, "staff_url": staff_url, "clock": event.clock}

@@ -5,9 +5,10 @@ from datetime import datetime
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from opora.accounts.models import Organisation
-from opora.common.rows import insert_rows
+from opora.common.rows import Json, insert_rows
 from opora.domain.clocks import Clock, ClockPolicy, next_watch_at
 from opora.domain.enums import OPEN_STATES, ClockKind, State
 
@@ -92,7 +93,10 @@ def _news(ticket: Ticket, news: list[tuple[ClockKind, bool]]) -> list[ClockNews]
 
 _STAMPS = [f"{k}_{s}_at" for k in ClockKind for s in ("warned", "breached")]
 _FACTS = ["id", "organisation_id", "state", "number", "request_type", "routed_role", "assignee_id"]
-_CLOCK_COLUMNS = [f"{k}_{s}_at" for k in ClockKind for s in ("due", "met", "warned", "breached")]
+_DUE = [f"{k}_due_at" for k in ClockKind]
+# Whether each clock is met, warned or breached: the claim reads flags, not timestamps, because turning
+# each timestamp into a Python datetime costs more than the rest of the row.
+_FLAGS = {f"{k}_{s}": Q(**{f"{k}_{s}_at__isnull": False}) for k in ClockKind for s in ("met", "warned", "breached")}
 _EVENT_FIELDS = [
     "ticket_id",
     "at",
@@ -109,58 +113,74 @@ _EVENT_FIELDS = [
 
 def _save_marks(marks: list[tuple[Any, ...]]) -> None:
     """One UPDATE for the whole batch: every row gets one new version, whatever number of clocks moved.
-    Each mark is (id, watch_at, *stamps); only open requests are ever claimed, so only they are touched."""
-    fields = ["watch_at", *_STAMPS]
+    Each mark is (id, watch_at, *new stamps or None); a stamp once set is kept. Only open requests are
+    ever claimed, so only they are touched."""
     table = Ticket._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
-            assignments = ", ".join(f"{f} = %s" for f in fields)
+            stamps = ", ".join(f"{f} = COALESCE({f}, %s)" for f in _STAMPS)
             cursor.executemany(
-                f"UPDATE {table} SET {assignments} WHERE id = %s",  # noqa: S608 (names from the model, values bound)
+                f"UPDATE {table} SET watch_at = %s, {stamps} WHERE id = %s",  # noqa: S608 (names from the model)
                 [(*mark[1:], mark[0]) for mark in marks],
             )
             return
         # One array per column: a single statement whatever the batch, with no 65,535-parameter limit.
+        fields = ["watch_at", *_STAMPS]
         casts = ", ".join(["%s::timestamptz[]"] * len(fields))
-        assignments = ", ".join(f"{f} = v.{f}" for f in fields)
+        stamps = ", ".join(f"{f} = COALESCE(t.{f}, v.{f})" for f in _STAMPS)
         cursor.execute(
-            f"UPDATE {table} AS t SET {assignments} "  # noqa: S608 (names from the model, values bound)
+            f"UPDATE {table} AS t SET watch_at = v.watch_at, {stamps} "  # noqa: S608 (names from the model)
             f"FROM unnest(%s::bigint[], {casts}) AS v(id, {', '.join(fields)}) WHERE t.id = v.id",
             [list(column) for column in zip(*marks, strict=True)],
         )
 
 
 def _claim(now: datetime, limit: int) -> list[dict[str, Any]]:
-    """Only the columns the clocks and the mail need, as plain values: no model instance per row."""
+    """Only what the clocks and the mail need, as plain values: no model instance per row."""
+    flags = {name: ExpressionWrapper(q, output_field=BooleanField()) for name, q in _FLAGS.items()}
     rows = (
         Ticket.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(watch_at__isnull=False, watch_at__lte=now, state__in=OPEN_STATES)
         .order_by("watch_at")
-        .values_list(*_FACTS, *_CLOCK_COLUMNS)[:limit]
+        .annotate(**flags)
+        .values_list(*_FACTS, *_DUE, *flags)[:limit]
     )
-    names = [*_FACTS, *_CLOCK_COLUMNS]
+    names = [*_FACTS, *_DUE, *flags]
     return [dict(zip(names, row, strict=True)) for row in rows]
 
 
+# Each clock's keys in a claimed row, spelled once rather than for every row.
+_KEYS = [
+    (k, f"{k}_due_at", f"{k}_met", f"{k}_warned", f"{k}_breached", f"{k}_warned_at", f"{k}_breached_at")
+    for k in ClockKind
+]
+
+
 def _due(row: dict[str, Any], now: datetime, policy: ClockPolicy) -> list[tuple[ClockKind, bool]]:
-    """Marks what has come due on the row (a breach found without its warning implies the warning) and
+    """Stamps what has come due on the row (a breach found without its warning implies the warning) and
     moves its watch to the next moment."""
     news: list[tuple[ClockKind, bool]] = []
-    for kind in ClockKind:
-        due, warned, breached = f"{kind}_due_at", f"{kind}_warned_at", f"{kind}_breached_at"
-        if row[due] is None or row[f"{kind}_met_at"] is not None:
+    running, warned, breached = [], set(), set()
+    for kind, due_at, met, was_warned, was_breached, warned_at, breached_at in _KEYS:
+        due = row[due_at]
+        row[warned_at] = row[breached_at] = None
+        if due is None or row[met]:
             continue
-        if row[warned] is None and policy.warn_at(kind, row[due]) <= now:
+        running.append(Clock(kind, due))
+        warn = not row[was_warned] and policy.warn_at(kind, due) <= now
+        breach = not row[was_breached] and due < now
+        if warn:
             news.append((kind, False))
-        if row[breached] is None and row[due] < now:
+        if breach:
             news.append((kind, True))
-            row[breached] = now
-        if row[warned] is None and news and news[-1][0] == kind:
-            row[warned] = now
-    clocks = [Clock(kind, row[f"{kind}_due_at"], row[f"{kind}_met_at"]) for kind in ClockKind]
-    warned_kinds = {k for k in ClockKind if row[f"{k}_warned_at"] is not None}
-    breached_kinds = {k for k in ClockKind if row[f"{k}_breached_at"] is not None}
-    row["watch_at"] = next_watch_at(clocks, warned_kinds, breached_kinds, policy)
+            row[breached_at] = now
+        if not row[was_warned] and (warn or breach):
+            row[warned_at] = now
+        if row[was_warned] or row[warned_at]:
+            warned.add(kind)
+        if row[was_breached] or row[breached_at]:
+            breached.add(kind)
+    row["watch_at"] = next_watch_at(running, warned, breached, policy)
     return news
 
 
@@ -190,7 +210,7 @@ def check_due(now: datetime, limit: int) -> tuple[int, list[ClockNews]]:
 
 def _event_row(row: dict[str, Any], kind: ClockKind, breached: bool, now: datetime) -> tuple[Any, ...]:
     event = EventKind.CLOCK_BREACHED if breached else EventKind.CLOCK_WARNING
-    data = {"clock": str(kind), "due_at": row[f"{kind}_due_at"].isoformat()}
+    data = Json(f'{{"clock": "{kind}", "due_at": "{row[f"{kind}_due_at"].isoformat()}"}}')
     return (row["id"], now, None, "контроль сроков", event, row["state"], row["state"], "", False, data)
 
 
