@@ -87,7 +87,7 @@ def specialist_load(org: Organisation, now: datetime, week_start: datetime) -> l
 def _hours(org: Organisation, since: datetime, now: datetime) -> list[dict[str, Any]]:
     """Requests per hour of the school's day and type, with the resolution outcome: the charts and the heat map
     all come from these rows, so the page reads its fortnight once."""
-    return list(
+    rows = (
         Ticket.objects.filter(organisation=org, received_at__gte=since)
         .annotate(hour=TruncHour("received_at", tzinfo=org.zone))
         .values("hour", "request_type")
@@ -96,6 +96,7 @@ def _hours(org: Organisation, since: datetime, now: datetime) -> list[dict[str, 
         )
         .order_by()
     )
+    return [dict(row) for row in rows]
 
 
 def _daily(rows: list[dict[str, Any]], zone: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
