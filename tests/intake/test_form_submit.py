@@ -122,3 +122,8 @@ def test_a_change_to_the_school_reaches_the_form_at_once(client, school) -> None
     school.name = "МБОУ «Лицей № 7»"
     school.save()
     assert "Лицей № 7" in client.get("/o/school5/").content.decode()
+
+
+def test_the_blank_form_sets_no_cookie(client, school) -> None:
+    response = client.get("/o/school5/")
+    assert response.status_code == 200 and not response.cookies  # the same page for every family
