@@ -18,6 +18,10 @@ ROLE_OF = {
     "other": "head",
 }
 STATES = [("resolved", 80), ("withdrawn", 5), ("in_work", 8), ("routed", 4), ("received", 3)]
+# Under a 24-hour deadline a request is rarely open for long: past a few days only a small tail is
+# (an approved extension, a forgotten one), the rest is closed.
+RECENT = timedelta(days=3)
+CLOSED = [("resolved", 937), ("withdrawn", 60), ("in_work", 2), ("routed", 1)]
 CLASSES = [f"{g}{letter}" for g in range(1, 12) for letter in "АБВГ"]
 
 
@@ -159,7 +163,10 @@ def seed(
             n = start + made + i + 1
             # In id order, as requests really arrive: a month's rows sit together on disk, not spread over the year.
             received = now - span * (1 - (made + i + rng.random()) / count)
-            state = "in_work" if open_share is not None and rng.random() < open_share else _pick(rng, STATES)
+            if open_share is not None:
+                state = "in_work" if rng.random() < open_share else _pick(rng, STATES)
+            else:
+                state = _pick(rng, STATES if now - received < RECENT else CLOSED)
             row = _ticket(rng, org, n, received, state)
             if made + i < due:
                 row["watch_at"] = now - timedelta(seconds=rng.randint(1, 50))
