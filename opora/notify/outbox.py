@@ -129,14 +129,19 @@ def queue(
     return _insert_and_enqueue(row, now)
 
 
-def _insert_and_enqueue(row: Outbox, now: datetime) -> Outbox | None:
+def _insert_and_enqueue(row: Outbox, now: datetime, fresh_key: bool = False) -> Outbox | None:
+    """`fresh_key`: the key names an event written in this transaction, so no earlier row can hold it and
+    the savepoint that would catch a duplicate is not needed."""
     held_row = row.state == OutboxState.HELD
     row.enqueued_at = None if held_row else now
-    try:
-        with transaction.atomic():
-            row.save(force_insert=True)
-    except IntegrityError:
-        return None
+    if fresh_key:
+        row.save(force_insert=True)
+    else:
+        try:
+            with transaction.atomic():
+                row.save(force_insert=True)
+        except IntegrityError:
+            return None
     if not held_row:
         enqueue(row, now, mark=False)
     return row
@@ -168,7 +173,7 @@ def queue_for_roles(
         next_attempt_at=now,
         created_at=now,
     )
-    return _insert_and_enqueue(row, now)
+    return _insert_and_enqueue(row, now, fresh_key=True)
 
 
 def expand(row: Outbox) -> int:
