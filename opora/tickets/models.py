@@ -133,6 +133,8 @@ class Ticket(models.Model):
                 name="ticket_specialist_queue_idx",
             ),
             models.Index(fields=["watch_at"], condition=Q(watch_at__isnull=False), name="ticket_watch_idx"),
+            # The reports' roll-up asks which requests changed since a day was summed up.
+            models.Index(fields=["organisation", "updated_at"], name="ticket_changed_idx"),
             models.Index(fields=["organisation", "dispatch_due_at"]),
             models.Index(fields=["organisation", "take_due_at"]),
             models.Index(fields=["organisation", "resolve_due_at"]),
