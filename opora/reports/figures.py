@@ -54,38 +54,57 @@ class ClauseReport:
     quality: dict[str, Any]
 
 
-def clause_report(qs: QuerySet[Ticket], org: Organisation, now: datetime) -> ClauseReport:
+def count_expressions(org: Organisation, now: datetime) -> dict[str, Count]:
+    """The report's counts over requests; for closed requests none of them depends on `now`."""
     in_time = F("received_at") + timedelta(minutes=org.dispatch_minutes)
-    figures = qs.aggregate(
-        total=Count("id"),
-        routed=Count("id", filter=Q(first_routed_at__isnull=False)),
-        routed_in_time=Count("id", filter=Q(first_routed_at__isnull=False, first_routed_at__lte=in_time)),
-        dispatch_breached=Count(
+    return {
+        "total": Count("id"),
+        "routed": Count("id", filter=Q(first_routed_at__isnull=False)),
+        "routed_in_time": Count("id", filter=Q(first_routed_at__isnull=False, first_routed_at__lte=in_time)),
+        "dispatch_breached": Count(
             "id",
             filter=Q(first_routed_at__gt=in_time)
             | Q(first_routed_at__isnull=True, dispatch_due_at__lt=now, state__in=_OPEN),
         ),
-        take_total=Count("id", filter=Q(take_due_at__isnull=False)),
-        take_met=Count("id", filter=met_q("take")),
-        take_breached=Count("id", filter=breached_q("take", now)),
-        resolve_met=Count("id", filter=met_q("resolve") & Q(resolve_extended=False)),
-        resolve_extended=Count("id", filter=met_q("resolve") & Q(resolve_extended=True)),
-        resolve_breached=Count("id", filter=breached_q("resolve", now)),
-        resolved=Count("id", filter=Q(state=State.RESOLVED)),
-        by_preferred=Count("id", filter=Q(state=State.RESOLVED, reply_channel=F("preferred_reply"))),
-        by_phone=Count("id", filter=Q(state=State.RESOLVED, reply_channel="phone")),
-        by_email=Count("id", filter=Q(state=State.RESOLVED, reply_channel="email")),
-        returned=Count("id", filter=Q(return_count__gt=0)),
-        reopened=Count("id", filter=Q(reopen_count__gt=0)),
-        withdrawn=Count("id", filter=Q(state=State.WITHDRAWN)),
-    )
+        "take_total": Count("id", filter=Q(take_due_at__isnull=False)),
+        "take_met": Count("id", filter=met_q("take")),
+        "take_breached": Count("id", filter=breached_q("take", now)),
+        "resolve_met": Count("id", filter=met_q("resolve") & Q(resolve_extended=False)),
+        "resolve_extended": Count("id", filter=met_q("resolve") & Q(resolve_extended=True)),
+        "resolve_breached": Count("id", filter=breached_q("resolve", now)),
+        "resolved": Count("id", filter=Q(state=State.RESOLVED)),
+        "by_preferred": Count("id", filter=Q(state=State.RESOLVED, reply_channel=F("preferred_reply"))),
+        "by_phone": Count("id", filter=Q(state=State.RESOLVED, reply_channel="phone")),
+        "by_email": Count("id", filter=Q(state=State.RESOLVED, reply_channel="email")),
+        "returned": Count("id", filter=Q(return_count__gt=0)),
+        "reopened": Count("id", filter=Q(reopen_count__gt=0)),
+        "withdrawn": Count("id", filter=Q(state=State.WITHDRAWN)),
+    }
+
+
+EXTENSION_EXPRESSIONS = {
+    "requested": Count("id"),
+    "approved": Count("id", filter=Q(state=ExtensionState.APPROVED)),
+    "rejected": Count("id", filter=Q(state=ExtensionState.REJECTED)),
+}
+
+
+def whole_seconds(value: timedelta | None) -> timedelta | None:
+    """Times to route are shown to the second: the roll-up keeps whole seconds, and so does the live report."""
+    return None if value is None else value - timedelta(microseconds=value.microseconds)
+
+
+def clause_report(qs: QuerySet[Ticket], org: Organisation, now: datetime) -> ClauseReport:
+    figures = qs.aggregate(**count_expressions(org, now))
     to_route = ExpressionWrapper(F("first_routed_at") - F("received_at"), output_field=DurationField())
-    extensions = Extension.objects.filter(ticket__in=qs).aggregate(
-        requested=Count("id"),
-        approved=Count("id", filter=Q(state=ExtensionState.APPROVED)),
-        rejected=Count("id", filter=Q(state=ExtensionState.REJECTED)),
-    )
+    extensions = Extension.objects.filter(ticket__in=qs).aggregate(**EXTENSION_EXPRESSIONS)
     median, p90 = percentiles(qs, to_route, (0.5, 0.9))
+    return assemble(figures, extensions, whole_seconds(median), whole_seconds(p90))
+
+
+def assemble(
+    figures: dict[str, int], extensions: dict[str, int], median: timedelta | None, p90: timedelta | None
+) -> ClauseReport:
     resolve_total = figures["resolve_met"] + figures["resolve_extended"] + figures["resolve_breached"]
     return ClauseReport(
         dispatch={

@@ -20,6 +20,7 @@ from opora.tickets.models import Ticket
 
 from . import charts, dashboard, exports, figures
 from .register import register_pdf
+from .rolled import clause_report_for
 
 
 def _org(request: HttpRequest) -> Organisation:
@@ -97,7 +98,7 @@ def clauses(request: HttpRequest) -> HttpResponseBase:
     params.setdefault("from", start.isoformat())
     params.setdefault("to", end.isoformat())
     qs = filter_tickets(Ticket.objects.filter(organisation=org), params, now, org)
-    report = figures.clause_report(qs, org, now)
+    report = clause_report_for(params, org, now)
     fmt = request.GET.get("format")
     if fmt in {"csv", "xlsx"}:
         rows = report_rows(report)
