@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from opora.accounts.models import Organisation
 from opora.domain.enums import ServiceRole
+from opora.reports.periodic import schedule as schedule_roll_up
 from opora.tickets.labels import CLOCK
 from opora.tickets.models import Ticket
 from opora.tickets.watcher import SweepResult
@@ -92,3 +93,4 @@ def after_sweep(result: SweepResult, now: datetime) -> None:
     breach_digest(result, now)
     dispatcher_digests(now)
     delivery.sweep(now)
+    schedule_roll_up(now)
