@@ -1,11 +1,13 @@
 """The per-clause report read from the daily roll-up where it can be, and counted live where it cannot."""
 
+import functools
 import math
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Q, Sum
+from django.db import connection
+from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from opora.accounts.models import Organisation
@@ -59,19 +61,14 @@ def clause_report_for(params: Params, org: Organisation, now: datetime) -> Claus
     ids = [pk for pk, day, _ in rolled if day in fresh]
     rows = DayFigures.objects.filter(rolled_day_id__in=ids, **_dimensions(params))
     counts = dict.fromkeys((*TICKET_COUNTS, *EXTENSION_COUNTS), 0)
-    histogram: dict[int, int] = {}
     if ids:
         summed = rows.aggregate(**{name: Coalesce(Sum(name), 0) for name in counts})
         counts = {name: summed[name] for name in counts}
-        for part in rows.values_list("route_seconds", flat=True):
-            for seconds, n in part.items():
-                histogram[int(seconds)] = histogram.get(int(seconds), 0) + n
     live = qs.filter(Q(state__in=_OPEN) | _unrolled(org, start, end, fresh))
     _add(counts, live.aggregate(**count_expressions(org, now)))
     _add(counts, Extension.objects.filter(ticket__in=live).aggregate(**EXTENSION_EXPRESSIONS))
-    for found in route_histogram(live):
-        histogram[found["_seconds"]] = histogram.get(found["_seconds"], 0) + found["_n"]
-    median, p90 = nearest_ranks(histogram, FRACTIONS)
+    live_seconds = {found["_seconds"]: found["_n"] for found in route_histogram(live)}
+    median, p90 = _Ranks(rows if ids else None, live_seconds).find(FRACTIONS)
     return assemble({k: counts[k] for k in TICKET_COUNTS}, {k: counts[k] for k in EXTENSION_COUNTS}, median, p90)
 
 
@@ -104,17 +101,68 @@ def _add(counts: dict[str, int], found: dict[str, Any]) -> None:
         counts[name] += value
 
 
-def nearest_ranks(histogram: dict[int, int], fractions: tuple[float, ...]) -> list[timedelta | None]:
-    """The value at rank ⌈f·n⌉ (as PostgreSQL's percentile_disc picks it) from counts of whole seconds."""
-    total = sum(histogram.values())
-    if not total:
-        return [None] * len(fractions)
-    ranks = [min(total, max(1, math.ceil(f * total))) for f in fractions]
-    found: list[timedelta | None] = [None] * len(fractions)
+def _rank(fraction: float, total: int) -> int:
+    return min(total, max(1, math.ceil(fraction * total)))
+
+
+def _at_ranks(histogram: dict[int, int], ranks: list[int]) -> list[int | None]:
+    found: list[int | None] = [None] * len(ranks)
     seen = 0
-    for seconds in sorted(histogram):
-        seen += histogram[seconds]
+    for value in sorted(histogram):
+        seen += histogram[value]
         for i, rank in enumerate(ranks):
-            if found[i] is None and seen >= rank:
-                found[i] = timedelta(seconds=seconds)
+            if found[i] is None and seen >= rank > 0:
+                found[i] = value
     return found
+
+
+class _Ranks:
+    """Nearest-rank times to route over the rolled rows and the live requests together. A year's rows hold
+    millions of (second, count) pairs, so the minutes' totals find each rank's minute, and only that minute's
+    seconds are read: two or three queries, summed in the database."""
+
+    def __init__(self, rows: QuerySet[DayFigures] | None, live_seconds: dict[int, int]) -> None:
+        self.rows = rows
+        self.live_seconds = live_seconds
+
+    def find(self, fractions: tuple[float, ...]) -> list[timedelta | None]:
+        minutes = _json_sums(self.rows, "route_minutes") if self.rows is not None else {}
+        for seconds, n in self.live_seconds.items():
+            minutes[seconds // 60] = minutes.get(seconds // 60, 0) + n
+        total = sum(minutes.values())
+        if not total:
+            return [None] * len(fractions)
+        found: list[timedelta | None] = []
+        for fraction in fractions:
+            rank = _rank(fraction, total)
+            minute = _at_ranks(minutes, [rank])[0]
+            assert minute is not None
+            before = sum(n for m, n in minutes.items() if m < minute)
+            second = _at_ranks(self._seconds_of(minute), [rank - before])[0]
+            found.append(None if second is None else timedelta(seconds=second))
+        return found
+
+    @functools.cache  # noqa: B019 (one report's object, dropped with it)
+    def _seconds_of(self, minute: int) -> dict[int, int]:
+        seconds = _json_sums(self.rows, "route_seconds", str(minute)) if self.rows is not None else {}
+        for value, n in self.live_seconds.items():
+            if value // 60 == minute:
+                seconds[value] = seconds.get(value, 0) + n
+        return seconds
+
+
+def _json_sums(rows: QuerySet[DayFigures], column: str, key: str | None = None) -> dict[int, int]:
+    """Sums a JSON mapping of numbers → counts (or the mapping under `key`) over the rows, in the database."""
+    sql, params = rows.values(column).query.sql_with_params()
+    if connection.vendor == "postgresql":
+        each = f"jsonb_each_text(r.{column} -> %s)" if key is not None else f"jsonb_each_text(r.{column})"
+        extra = [key] if key is not None else []
+    else:
+        each = f"json_each(r.{column}, %s)" if key is not None else f"json_each(r.{column})"
+        extra = [f'$."{key}"'] if key is not None else []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT e.key, SUM(CAST(e.value AS integer)) FROM ({sql}) r, {each} e GROUP BY e.key",  # noqa: S608
+            [*params, *extra],
+        )
+        return {int(k): int(n) for k, n in cursor.fetchall()}

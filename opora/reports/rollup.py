@@ -79,7 +79,7 @@ def roll_up(org: Organisation, day: date, now: datetime) -> RolledDay | None:
     rows: dict[tuple[str, ...], dict[str, Any]] = {}
 
     def row(key: tuple[str, ...]) -> dict[str, Any]:
-        return rows.setdefault(key, {"route_seconds": {}})
+        return rows.setdefault(key, {"route_minutes": {}, "route_seconds": {}})
 
     for found in closed.values(*DIMENSIONS).annotate(**count_expressions(org, now)).order_by():
         row(tuple(found.pop(d) for d in DIMENSIONS)).update(found)
@@ -87,7 +87,9 @@ def roll_up(org: Organisation, day: date, now: datetime) -> RolledDay | None:
     for found in Extension.objects.filter(ticket__in=closed).values(*for_tickets).annotate(**EXTENSION_EXPRESSIONS):
         row(tuple(found.pop(d) for d in for_tickets)).update(found)
     for found in route_histogram(closed, *DIMENSIONS):
-        row(tuple(found[d] for d in DIMENSIONS))["route_seconds"][str(found["_seconds"])] = found["_n"]
+        values, minute = row(tuple(found[d] for d in DIMENSIONS)), str(found["_seconds"] // 60)
+        values["route_minutes"][minute] = values["route_minutes"].get(minute, 0) + found["_n"]
+        values["route_seconds"].setdefault(minute, {})[str(found["_seconds"])] = found["_n"]
     with transaction.atomic():
         rolled, _ = RolledDay.objects.update_or_create(
             organisation=org,
