@@ -16,8 +16,8 @@ def test_it_returns_each_rows_id_in_order(school) -> None:
     ]
     ids = insert_rows(TicketEvent, FIELDS, rows)
     written = TicketEvent.objects.in_bulk(ids)
-    assert [(written[pk].note, written[pk].internal, written[pk].data) for pk in ids] == [
-        (f"заметка {n}\tс табуляцией", n == 1, {"n": n}) for n in range(3)
+    assert [(written[pk].note, written[pk].internal, written[pk].data, written[pk].at) for pk in ids] == [
+        (f"заметка {n}\tс табуляцией", n == 1, {"n": n}, T0) for n in range(3)
     ]
 
 

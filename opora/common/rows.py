@@ -4,11 +4,21 @@ For the watcher's batches, where building a model instance per row costs more th
 """
 
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection
-from django.db.models import JSONField, Model
+from django.db.models import Field, Model
+
+# Django's column types under the names psycopg's binary COPY knows them by.
+_TYPES = {
+    "timestamp with time zone": "timestamptz",
+    "integer": "int4",
+    "bigint": "int8",
+    "smallint": "int2",
+    "boolean": "bool",
+}
 
 
 class Json(str):
@@ -17,6 +27,15 @@ class Json(str):
 
 def _value(value: Any) -> Any:
     return json.loads(value) if isinstance(value, Json) else value
+
+
+def _dumps(value: Any) -> str:
+    return value if isinstance(value, Json) else json.dumps(value)
+
+
+def _copy_type(field: Field[Any, Any]) -> str:
+    name = re.sub(r"\(.*\)", "", str(field.db_type(connection))).strip()
+    return _TYPES.get(name, name)
 
 
 def insert_rows(model: type[Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[int]:
@@ -29,10 +48,12 @@ def insert_rows(model: type[Model], fields: Sequence[str], rows: Sequence[Sequen
             [model(**{name: _value(v) for name, v in zip(fields, row, strict=True)}) for row in rows]
         )
         return [obj.pk for obj in objs]
+    from psycopg.types.json import set_json_dumps
+
     meta = model._meta
     by_name = {f.attname: f for f in meta.concrete_fields}
-    as_json = [i for i, name in enumerate(fields) if isinstance(by_name[name], JSONField)]
     columns = ", ".join(connection.ops.quote_name(str(by_name[name].column)) for name in fields)
+    types = [_copy_type(meta.pk), *(_copy_type(by_name[name]) for name in fields)]  # type: ignore[arg-type]
     with connection.cursor() as cursor:
         # Ids first, so the rows can refer to each other (mail to its event) without reading them back.
         cursor.execute(
@@ -40,11 +61,10 @@ def insert_rows(model: type[Model], fields: Sequence[str], rows: Sequence[Sequen
             [meta.db_table, len(rows)],
         )
         ids = [pk for (pk,) in cursor.fetchall()]
-        with cursor.copy(f"COPY {meta.db_table} (id, {columns}) FROM STDIN") as copy:
+        # Binary COPY: psycopg formats each row in C, about twice as fast as the text format.
+        set_json_dumps(_dumps, context=cursor.cursor)
+        with cursor.copy(f"COPY {meta.db_table} (id, {columns}) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(types)
             for pk, row in zip(ids, rows, strict=True):
-                values = [pk, *row]
-                for i in as_json:
-                    if not isinstance(values[i + 1], Json):
-                        values[i + 1] = json.dumps(values[i + 1])
-                copy.write_row(values)
+                copy.write_row((pk, *row))
     return ids
