@@ -18,6 +18,7 @@ from opora.reports.rolled import clause_report_for
 from opora.reports.rollup import backfill, roll_up
 from opora.tickets import services
 from opora.tickets.models import Extension, Ticket
+from opora.tickets.services.privacy import anonymise
 
 from ..factories import submit
 
@@ -246,3 +247,33 @@ def test_the_number_of_queries_does_not_grow_with_the_days(school, dina, elena, 
         return len(captured)
 
     assert queries_over(2) == queries_over(30)
+
+
+def test_anonymising_a_rolled_request_leaves_its_figures_and_makes_the_day_stale(school, dina) -> None:
+    at = datetime.combine(FIRST, time(12), school.zone)
+    with time_machine.travel(at + timedelta(days=1), tick=False):
+        ticket = services.withdraw(submit(school, now=at), actor=dina, reason=WithdrawReason.SPAM, now=at)
+        backfill(school, FIRST, at + timedelta(days=1))
+    later = at + timedelta(days=2)
+    with time_machine.travel(later, tick=False):
+        before = Ticket.objects.get(pk=ticket.pk).updated_at
+        anonymise(ticket, now=later, rule="по заявлению")
+        assert Ticket.objects.get(pk=ticket.pk).updated_at > before
+        report, live = both(school, {"from": FIRST.isoformat(), "to": FIRST.isoformat()}, later)
+    assert report == live
+    assert report.quality["withdrawn"] == 1
+
+
+def test_a_new_dispatch_limit_is_not_read_from_days_rolled_with_the_old_one(school, dina, elena) -> None:
+    at = datetime.combine(FIRST, time(12), school.zone)
+    with time_machine.travel(at + timedelta(days=1), tick=False):
+        ticket = services.route(
+            submit(school, now=at), actor=dina, role=ServiceRole.EJOURNAL_ADMIN, now=at + timedelta(minutes=20)
+        )
+        services.withdraw(ticket, actor=elena, reason=WithdrawReason.SPAM, now=at + timedelta(hours=1))
+        backfill(school, FIRST, at + timedelta(days=1))
+    school.dispatch_minutes = 15
+    school.save()
+    report, live = both(school, {"from": FIRST.isoformat(), "to": FIRST.isoformat()}, at + timedelta(days=2))
+    assert report == live
+    assert (report.dispatch["met"], report.dispatch["breached"]) == (0, 1)
