@@ -130,7 +130,10 @@ def reports(count: int, export_rows: int) -> dict[str, Any]:
     from django.test import Client
     from django.utils import timezone
 
+    from opora.desk.filters import filter_tickets
     from opora.reports.figures import clause_report
+    from opora.reports.rolled import clause_report_for
+    from opora.reports.rollup import backfill
     from opora.tickets.models import Ticket
 
     from .seed import seed
@@ -141,14 +144,25 @@ def reports(count: int, export_rows: int) -> dict[str, Any]:
     seed(org, count, now=now, span=timedelta(days=365), seed=13)
     seeded = time.perf_counter() - started
     qs = Ticket.objects.filter(organisation=org)
-    clause_report(qs.filter(received_at__gte=now - timedelta(days=1)), org, now)  # warm the connection
+    today = now.astimezone(org.zone).date()
     started = time.perf_counter()
-    clause_report(qs, org, now)
+    backfill(org, today - timedelta(days=366), timezone.now())
+    rolled = time.perf_counter() - started
+
+    def period(days: int) -> dict[str, str]:
+        return {"from": (today - timedelta(days=days)).isoformat(), "to": today.isoformat()}
+
+    clause_report_for(period(1), org, now)  # warm the connection
+    started = time.perf_counter()
+    rolled_year = clause_report_for(period(366), org, now)
     year = time.perf_counter() - started
-    month = qs.filter(received_at__gte=now - timedelta(days=30))
     started = time.perf_counter()
-    clause_report(month, org, now)
+    clause_report_for(period(30), org, now)
     month_s = time.perf_counter() - started
+    # The same year counted live, as every filter the roll-up cannot answer still is: the two must agree.
+    started = time.perf_counter()
+    live = clause_report(filter_tickets(qs, period(366), now, org), org, now)
+    year_live = time.perf_counter() - started
     client = Client()
     client.force_login(people["head"])
     newest = qs.order_by("-received_at").values_list("received_at", flat=True)
@@ -160,8 +174,11 @@ def reports(count: int, export_rows: int) -> dict[str, Any]:
     return {
         "tickets": count,
         "seed_seconds": round(seeded, 1),
+        "rollup_seconds": round(rolled, 1),
         "year_report_seconds": round(year, 3),
         "month_report_seconds": round(month_s, 3),
+        "year_live_seconds": round(year_live, 3),
+        "rolled_equals_live": rolled_year == live,
         "xlsx": exports,
     }
 

@@ -86,10 +86,16 @@ def table() -> str:
             f" peak {e['rss_peak_mb']:.0f} MB"
             for e in reports["xlsx"].values()
         )
+        rolled = (
+            f" (daily roll-up built in {reports['rollup_seconds']} s; the year counted live"
+            f" {reports['year_live_seconds']} s, same figures: {reports['rolled_equals_live']})"
+            if "rollup_seconds" in reports
+            else ""
+        )
         lines += [
             f"Reports over {reports['tickets']:,} tickets (seeded in {reports['seed_seconds']} s): the per-clause"
             f" report for the year {reports['year_report_seconds']} s, for a month"
-            f" {reports['month_report_seconds']} s; {exports}.",
+            f" {reports['month_report_seconds']} s{rolled}; {exports}.",
             "",
         ]
     day = latest("firstday")
