@@ -18,6 +18,7 @@ from django.utils.safestring import mark_safe
 
 from opora.accounts.models import Organisation
 from opora.domain.enums import ServiceRole
+from opora.tickets.labels import SERVICE_ROLE
 from opora.tickets.models import Ticket, TicketEvent
 
 from .kinds import DIGESTIBLE, FAN_OUT, NEVER_MUTED
@@ -162,6 +163,8 @@ def queue_for_roles(
         ticket=ticket,
         kind=FAN_OUT,
         recipient="",
+        # Shown only if expanding keeps failing, in the head's list of messages that could not be sent.
+        subject="Уведомления сотрудникам: " + ", ".join(str(SERVICE_ROLE[ServiceRole(r)]) for r in sorted(roles)),
         render_context={
             "kind": kind,
             "roles": sorted(str(r) for r in roles),

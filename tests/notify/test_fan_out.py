@@ -28,6 +28,7 @@ def test_a_new_request_writes_one_row_for_all_dispatchers(db, school, dina, galy
     [row] = Outbox.objects.all()
     assert (row.kind, row.state, row.recipient) == ("fan_out", OutboxState.PENDING, "")
     assert row.render_context["roles"] == sorted(["hotline", "site_admin"])
+    assert row.subject.startswith("Уведомления сотрудникам: ")  # what the head would see if it kept failing
 
 
 def test_expanding_twice_writes_each_message_once(db, smtp, school, dina, galya) -> None:
