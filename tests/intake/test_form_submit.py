@@ -127,3 +127,29 @@ def test_a_change_to_the_school_reaches_the_form_at_once(client, school) -> None
 def test_the_blank_form_sets_no_cookie(client, school) -> None:
     response = client.get("/o/school5/")
     assert response.status_code == 200 and not response.cookies  # the same page for every family
+
+
+def test_a_submit_is_seven_statements_whatever_the_staff(client, school, dina, galya) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ..factories import submit
+
+    submit(school, phone="+7 916 000-00-77")  # the year's first request also creates its number counter
+    client.get("/o/school5/")
+    with CaptureQueriesContext(connection) as captured:
+        assert client.post("/o/school5/", form_data(email="")).status_code == 302
+    statements = [
+        " ".join(q["sql"].replace('"', "").split()[:3])
+        for q in captured.captured_queries
+        if q["sql"].split()[0] in {"SELECT", "INSERT", "UPDATE", "DELETE"}
+    ]
+    assert statements == [
+        "SELECT (SELECT COUNT(*)",  # the per-contact and per-address limits together
+        "SELECT tickets_ticket.id AS",  # pressed twice?
+        "UPDATE tickets_ticketcounter SET",  # the number
+        "INSERT INTO tickets_ticket",
+        "INSERT INTO tickets_ticketevent",
+        "INSERT INTO notify_outbox",  # one row for all dispatchers, expanded by the worker
+        "INSERT INTO django_tasks_database_dbtaskresult",
+    ]
