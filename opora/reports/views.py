@@ -41,7 +41,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     week = dashboard.period_start(org, now, 7)
     since = datetime.combine(now.astimezone(org.zone).date() - timedelta(days=13), time.min, org.zone)
-    daily, compliance = dashboard.daily_figures(org, since, now)
+    daily, compliance, heat = dashboard.activity(org, since, now)
     context = {
         "counts": dashboard.now_counts(org, now),
         "today": dashboard.period_figures(org, dashboard.period_start(org, now, 1), now),
@@ -49,7 +49,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         "load": dashboard.specialist_load(org, now, week),
         "daily": daily,
         "compliance": compliance,
-        "heat": dashboard.heat_map(org, since),
+        "heat": heat,
         "hours": range(24),
         "type_labels": dict(choices(REQUEST_TYPE)),
         "now": now,
