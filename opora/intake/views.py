@@ -1,15 +1,16 @@
+import hashlib
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.messages import get_messages
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -25,7 +26,7 @@ from opora.tickets.services.intake import DOUBLE_SUBMIT_WINDOW, ticket_by_token
 
 from . import abuse, services
 from .embedding import framable_by_school
-from .forms import PublicRequestForm
+from .forms import PublicRequestForm, sign_started
 from .models import Attachment
 from .status import status_context
 
@@ -79,28 +80,45 @@ def _remember_token(response: HttpResponse, tokens: dict[str, str], number: str,
 def _render_form(
     request: HttpRequest, organisation: Organisation, form: PublicRequestForm, status: int = 200, blocked: bool = False
 ) -> HttpResponse:
-    consent = services.consent_text(organisation)
     context = {
         "school": organisation,
         "form": form,
-        "consent": consent,
+        "consent": services.consent_text(organisation),
         "blocked": blocked,
         "embed": request.GET.get("embed") == "1",
     }
-    if not form.is_bound:
-        context["blank_fields"] = _blank_fields(organisation, form, consent)
     return render(request, "intake/form.html", context, status=status)
 
 
-def _blank_fields(organisation: Organisation, form: PublicRequestForm, consent: Any) -> str:
-    """An empty form looks the same for every visitor; on the first day of distance learning thousands of
-    families open it at once, so its fields are rendered once a minute, not once a visit."""
-    key = f"intake-fields:{organisation.pk}:{get_language()}:{consent.pk if consent else 0}"
-    html: str | None = cache.get(key)  # the template's SafeString, kept as such by the cache's pickling
-    if html is None:
-        html = render_to_string("intake/_public_fields.html", {"form": form, "consent": consent})
-        cache.set(key, html, 60)
-    return html
+PAGE_CACHE_SECONDS = 60
+_STARTED_SLOT = "opora-form-started-slot"
+
+
+def _blank_page(request: HttpRequest, organisation: Organisation) -> HttpResponse:
+    """The blank form is the same page for every family but for its signed start time. On the first day of
+    distance learning thousands open it at once, so it is rendered once a minute per school (in its current
+    state), language and consent text, and each visit only writes its own start time in. Someone signed in, or with a
+    message waiting, gets a page of their own."""
+    consent = services.consent_text(organisation)
+    version = consent.version if consent else ""
+    if request.user.is_authenticated or get_messages(request):
+        return _render_form(request, organisation, PublicRequestForm(consent_version=version))
+    embed = "embed" if request.GET.get("embed") == "1" else "page"
+    school = f"{organisation.pk}:{_stamp(organisation)}"
+    key = f"intake-page:{school}:{get_language()}:{embed}:{consent.pk if consent else 0}"
+    page: str | None = cache.get(key)
+    if page is None:
+        blank = PublicRequestForm()
+        blank.initial["started"] = _STARTED_SLOT
+        page = _render_form(request, organisation, blank).content.decode()
+        cache.set(key, page, PAGE_CACHE_SECONDS)
+    return HttpResponse(page.replace(_STARTED_SLOT, sign_started(timezone.now(), version), 1))
+
+
+def _stamp(organisation: Organisation) -> str:
+    """Changes with anything about the school, so a page showing its old name or phone is never served."""
+    values = repr([getattr(organisation, f.attname) for f in organisation._meta.concrete_fields])
+    return hashlib.blake2b(values.encode(), digest_size=8).hexdigest()
 
 
 # The public form has no login to protect, and inside a school site's iframe browsers withhold
@@ -112,9 +130,7 @@ def _blank_fields(organisation: Organisation, form: PublicRequestForm, consent: 
 def form(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _school(request, slug)
     if request.method == "GET":
-        consent = services.consent_text(organisation)
-        blank = PublicRequestForm(consent_version=consent.version if consent else "")
-        return _render_form(request, organisation, blank)
+        return _blank_page(request, organisation)
     if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_REQUEST_BYTES:
         return render(request, "intake/too_big.html", {"school": organisation}, status=413)
     now = timezone.now()
