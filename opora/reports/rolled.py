@@ -1,6 +1,7 @@
 """The per-clause report read from the daily roll-up where it can be, and counted live where it cannot."""
 
 import functools
+import itertools
 import math
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
@@ -64,7 +65,7 @@ def clause_report_for(params: Params, org: Organisation, now: datetime) -> Claus
     if ids:
         summed = rows.aggregate(**{name: Coalesce(Sum(name), 0) for name in counts})
         counts = {name: summed[name] for name in counts}
-    live = qs.filter(Q(state__in=_OPEN) | _unrolled(org, start, end, fresh))
+    live = qs.filter(Q(state__in=_OPEN) | _unrolled(org, fresh)) if fresh else qs
     _add(counts, live.aggregate(**count_expressions(org, now)))
     _add(counts, Extension.objects.filter(ticket__in=live).aggregate(**EXTENSION_EXPRESSIONS))
     live_seconds = {found["_seconds"]: found["_n"] for found in route_histogram(live)}
@@ -81,18 +82,14 @@ def _dimensions(params: Params) -> dict[str, str]:
     return found
 
 
-def _unrolled(org: Organisation, start: date, end: date, fresh: set[date]) -> Q:
-    """The period's days not read from the roll-up, as few ranges of `received_at` as there are gaps."""
-    ranges = Q(pk__in=[])
-    day = start
-    while day <= end:
-        if day in fresh:
-            day += timedelta(days=1)
-            continue
-        first = day
-        while day <= end and day not in fresh:
-            day += timedelta(days=1)
-        ranges |= Q(received_at__gte=day_bounds(org, first)[0], received_at__lt=day_bounds(org, day)[0])
+def _unrolled(org: Organisation, fresh: set[date]) -> Q:
+    """The days not read from the roll-up (the period's own filter bounds the two open ends), as one range of
+    `received_at` per gap between fresh days."""
+    days = sorted(fresh)
+    ranges = Q(received_at__lt=day_bounds(org, days[0])[0]) | Q(received_at__gte=day_bounds(org, days[-1])[1])
+    for before, after in itertools.pairwise(days):
+        if after - before > timedelta(days=1):
+            ranges |= Q(received_at__gte=day_bounds(org, before)[1], received_at__lt=day_bounds(org, after)[0])
     return ranges
 
 
