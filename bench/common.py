@@ -18,6 +18,10 @@ PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 SUFFIX = os.environ.get("BENCH_DB_SUFFIX", "")
 
 
+# Read when a scenario starts (the module is imported first), not when its results are saved at the end.
+LOAD_AT_START = os.getloadavg()
+
+
 def machine() -> dict[str, Any]:
     with open("/proc/meminfo") as fh:
         mem_kb = int(next(line for line in fh if line.startswith("MemTotal")).split()[1])
@@ -25,7 +29,8 @@ def machine() -> dict[str, Any]:
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "cores": os.cpu_count(),
         "memory_gb": round(mem_kb / 1024 / 1024, 1),
-        "load_average_at_start": os.getloadavg(),
+        "load_average_at_start": LOAD_AT_START,
+        "load_average_at_end": os.getloadavg(),
         "python": platform.python_version(),
         "postgres": subprocess.run(["psql", "--version"], capture_output=True, text=True, check=False).stdout.strip(),
         "note": "the load generator shares the machine with the server",

@@ -20,7 +20,7 @@ def table() -> str:
     if intake:
         m = intake["machine"]
         lines += [
-            f"Machine: {m['cores']} cores, {m['memory_gb']} GB, load {m['load_average_at_start']}, "
+            f"Machine: {m['cores']} cores, {m['memory_gb']} GB, {_load(m)}, "
             f"Python {m['python']}, {m['postgres']}, {m['date']}.",
             "",
             "| intake | clients | requests/s | p50 ms | p95 ms | p99 ms | errors |",
@@ -110,6 +110,12 @@ def table() -> str:
             "",
         ]
     return "\n".join(lines)
+
+
+def _load(m: dict[str, Any]) -> str:
+    if "load_average_at_end" in m:
+        return f"load at start {m['load_average_at_start']}, at the end {m['load_average_at_end']}"
+    return f"load when the results were saved {m['load_average_at_start']}"  # older runs read it only then
 
 
 def helpdesk_lines(helpdesk: dict[str, Any], pages: dict[str, Any] | None) -> list[str]:
