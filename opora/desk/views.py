@@ -1,3 +1,4 @@
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -13,7 +14,7 @@ from opora.common.paging import CappedPaginator
 from opora.domain.enums import ClockKind, RequestType, ServiceRole
 from opora.domain.routing import suggest_role
 from opora.tickets import access
-from opora.tickets.labels import CHANNEL, REQUEST_TYPE, STATE, choices
+from opora.tickets.labels import AUTHOR_ROLE, CHANNEL, REQUEST_TYPE, SERVICE_ROLE, STATE, choices
 
 from . import queries
 from .filters import PARAMS, filter_tickets
@@ -36,15 +37,35 @@ def _page(request: HttpRequest, qs: Any) -> Any:
 
 
 def _rows(request: HttpRequest, page: Any, now: Any, clock: ClockKind) -> list[dict[str, Any]]:
+    # Each label translated once per page: a model's get_…_display() hashes every lazily translated choice
+    # on every call, which was a large part of rendering a list.
+    words = {name: {str(key): str(label) for key, label in table.items()} for name, table in _LABELS.items()}
     return [
         {
             "ticket": t,
             "content": access.can_see_content(request.user, t),
             "clock": clock_view(t, clock, now),
             "resolve": clock_view(t, ClockKind.RESOLVE, now),
+            **{name: words[name].get(getattr(t, field), getattr(t, field)) for name, field in _LABELLED.items()},
         }
         for t in page
     ]
+
+
+_LABELS: dict[str, Mapping[Any, Any]] = {
+    "type": REQUEST_TYPE,
+    "channel": CHANNEL,
+    "author_role": AUTHOR_ROLE,
+    "state": STATE,
+    "role": SERVICE_ROLE,
+}
+_LABELLED = {
+    "type": "request_type",
+    "channel": "channel",
+    "author_role": "author_role",
+    "state": "state",
+    "role": "routed_role",
+}
 
 
 @login_required

@@ -118,3 +118,19 @@ def test_a_short_list_is_counted_exactly(client, school, elena) -> None:
     response = client.get("/desk/control/")
     assert response.context["page"].paginator.count == 2
     assert "Найдено: 2 " in response.content.decode()
+
+
+def test_every_list_names_types_channels_roles_and_states_in_words(client, school, dina, egor, elena) -> None:
+    ticket = submit(school, request_type=RequestType.EJOURNAL, author_role="pupil", school_class="7б")
+    services.route(ticket, actor=dina, role=ServiceRole.EJOURNAL_ADMIN, now=timezone.now())
+    submit(school, request_type=RequestType.TECHNICAL, phone="+7 916 000-00-55", description="Нет звука")
+    for person, path, words in [
+        (elena, "/desk/control/", ["проблема с ЭЖД", "форма на сайте", "ученик", "передано специалисту"]),
+        (elena, "/desk/control/", ["администратор электронного журнала"]),
+        (dina, "/desk/dispatch/", ["проблемы технического характера", "родитель"]),
+        (egor, "/desk/mine/", ["проблема с ЭЖД", "передано специалисту"]),
+    ]:
+        client.force_login(person)
+        body = client.get(path).content.decode()
+        for word in words:
+            assert word in body, (path, word)
