@@ -97,8 +97,8 @@ _STARTED_SLOT = "opora-form-started-slot"
 def _blank_page(request: HttpRequest, organisation: Organisation) -> HttpResponse:
     """The blank form is the same page for every family but for its signed start time. On the first day of
     distance learning thousands open it at once, so it is rendered once a minute per school (in its current
-    state), language and consent text, and each visit only writes its own start time in. Someone signed in, or with a
-    message waiting, gets a page of their own."""
+    state), language and consent text, and each visit only writes its own start time in. Someone signed in,
+    or with a message waiting, gets a page of their own."""
     consent = services.consent_text(organisation)
     version = consent.version if consent else ""
     if request.user.is_authenticated or get_messages(request):
