@@ -3,6 +3,7 @@
 import json
 import os
 import platform
+import socket
 import statistics
 import subprocess
 import sys
@@ -87,3 +88,13 @@ def django_env(database_url: str, **extra: str) -> dict[str, str]:
 
 def manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def wait_for_port(port: int, tries: int = 100) -> None:
+    """Until something listens on 127.0.0.1:`port` (a server just started), or the tries run out."""
+    for _ in range(tries):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.1)

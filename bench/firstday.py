@@ -9,7 +9,6 @@ import http.client
 import multiprocessing
 import os
 import queue
-import socket
 import subprocess
 import sys
 import threading
@@ -19,7 +18,7 @@ from datetime import datetime
 from email import message_from_bytes
 from typing import Any
 
-from .common import ROOT, pct, save, summary
+from .common import ROOT, pct, save, summary, wait_for_port
 from .intake import free_port, opora_env, serve
 from .load import _exchange, _opora_form
 
@@ -65,12 +64,7 @@ class Sink:
     def start(self, port: int) -> None:
         self.process.start()
         self.reader.start()
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                return
-            except OSError:
-                time.sleep(0.1)
+        wait_for_port(port)
 
     def _read(self) -> None:
         while True:

@@ -5,13 +5,12 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .common import ROOT, django_env, manage, recreate_db, save
+from .common import ROOT, django_env, manage, recreate_db, save, wait_for_port
 from .load import run
 
 
@@ -35,12 +34,7 @@ def serve(
         [*gunicorn(python), f"127.0.0.1:{port}", *extra, "--log-level", "warning", app], cwd=cwd, env=env
     )
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_for_port(port)
         yield port
     finally:
         process.terminate()

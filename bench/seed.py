@@ -8,6 +8,7 @@ from django.db import connection
 
 from opora.accounts.models import Organisation
 from opora.tickets.models import Ticket, TicketEvent
+from opora.tickets.services.clocks import EVENT_COLUMNS
 
 TYPES = [("technical", 30), ("ejournal", 35), ("lesson_quality", 10), ("psychologist", 8), ("other", 17)]
 ROLE_OF = {
@@ -137,18 +138,6 @@ def seed(
     """`count` tickets spread over `span` before `now`; `due` of them have a clock event due now."""
     rng = random.Random(seed)
     columns = [f.column for f in Ticket._meta.concrete_fields]
-    event_columns = [
-        "ticket_id",
-        "at",
-        "actor_id",
-        "actor_label",
-        "kind",
-        "from_state",
-        "to_state",
-        "note",
-        "internal",
-        "data",
-    ]
     start = Ticket.objects.order_by("-id").values_list("id", flat=True).first() or 0
     dropped = _drop_secondary_indexes() if count >= REBUILD_FROM else []
     with connection.cursor() as cursor:
@@ -193,7 +182,7 @@ def seed(
                     )
                 )
         _copy("tickets_ticket", columns, tickets)
-        _copy("tickets_ticketevent", event_columns, events)
+        _copy("tickets_ticketevent", EVENT_COLUMNS, events)
         made += size
     _rebuild(dropped)
     with connection.cursor() as cursor:

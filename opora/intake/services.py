@@ -1,6 +1,6 @@
 """Public intake: one request with its attachments, written in one transaction."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -45,11 +45,9 @@ SCHOOL_CACHE_SECONDS = 5
 
 
 def school(slug: str) -> Organisation | None:
-    key = f"intake-school:{slug}"
-    found = cache.get(key)
-    if found is None:
-        found = Organisation.objects.filter(slug=slug).first() or _MISSING
-        cache.set(key, found, SCHOOL_CACHE_SECONDS)
+    found = _cached(
+        f"intake-school:{slug}", SCHOOL_CACHE_SECONDS, lambda: Organisation.objects.filter(slug=slug).first()
+    )
     return found if isinstance(found, Organisation) else None
 
 
@@ -60,11 +58,11 @@ def forget_school(slug: str) -> None:
 def consent_text(organisation: Organisation) -> ConsentText | None:
     """The text the form shows now. Read once a minute per school and worker: the form records the version
     it showed (signed into the form), so a text published a moment ago is never misattributed."""
-    key = f"intake-consent:{organisation.pk}"
-    found = cache.get(key)
-    if found is None:
-        found = organisation.consent_texts.order_by("-published_at").first() or _NO_CONSENT
-        cache.set(key, found, CONSENT_CACHE_SECONDS)
+    found = _cached(
+        f"intake-consent:{organisation.pk}",
+        CONSENT_CACHE_SECONDS,
+        lambda: organisation.consent_texts.order_by("-published_at").first(),
+    )
     return found if isinstance(found, ConsentText) else None
 
 
@@ -72,5 +70,12 @@ def forget_consent(organisation_id: int) -> None:
     cache.delete(f"intake-consent:{organisation_id}")
 
 
-_NO_CONSENT = "none"
-_MISSING = "missing"
+_ABSENT = "absent"  # cached too: a missing row is asked for as often as a present one
+
+
+def _cached(key: str, seconds: int, load: Callable[[], Any]) -> Any:
+    found = cache.get(key)
+    if found is None:
+        found = load() or _ABSENT
+        cache.set(key, found, seconds)
+    return found

@@ -97,7 +97,8 @@ _DUE = [f"{k}_due_at" for k in ClockKind]
 # Whether each clock is met, warned or breached: the claim reads flags, not timestamps, because turning
 # each timestamp into a Python datetime costs more than the rest of the row.
 _FLAGS = {f"{k}_{s}": Q(**{f"{k}_{s}_at__isnull": False}) for k in ClockKind for s in ("met", "warned", "breached")}
-_EVENT_FIELDS = [
+# In the order of each event row written by the sweep (and by the bench's seed).
+EVENT_COLUMNS = [
     "ticket_id",
     "at",
     "actor_id",
@@ -200,7 +201,7 @@ def check_due(now: datetime, limit: int) -> tuple[int, list[ClockNews]]:
                 planned.append((row, kind, breached))
                 found.append(ClockNews(row["id"], row["organisation_id"], kind, breached, row[f"{kind}_due_at"]))
         _save_marks([(row["id"], row["watch_at"], *(row[s] for s in _STAMPS)) for row in rows])
-        ids = insert_rows(TicketEvent, _EVENT_FIELDS, [_event_row(row, kind, b, now) for row, kind, b in planned])
+        ids = insert_rows(TicketEvent, EVENT_COLUMNS, [_event_row(row, kind, b, now) for row, kind, b in planned])
         clocks_recorded.send(
             sender=TicketEvent,
             events=[_clock_event(pk, row, kind, b, now) for pk, (row, kind, b) in zip(ids, planned, strict=True)],
