@@ -7,7 +7,7 @@ from typing import Any
 from django.db import connection
 
 from opora.accounts.models import Organisation
-from opora.tickets.models import Ticket, TicketEvent
+from opora.tickets.models import Ticket, TicketEvent, TicketWatch
 from opora.tickets.services.clocks import EVENT_COLUMNS
 
 TYPES = [("technical", 30), ("ejournal", 35), ("lesson_quality", 10), ("psychologist", 8), ("other", 17)]
@@ -72,18 +72,11 @@ def _ticket(rng: random.Random, org: Organisation, n: int, received: datetime, s
         "anonymised_at": None,
         "dispatch_due_at": received + timedelta(minutes=30),
         "dispatch_met_at": routed,
-        "dispatch_warned_at": None,
-        "dispatch_breached_at": None,
         "take_due_at": routed + timedelta(minutes=30) if routed else None,
         "take_met_at": taken,
-        "take_warned_at": None,
-        "take_breached_at": None,
         "resolve_due_at": received + timedelta(hours=24),
         "resolve_met_at": resolved,
-        "resolve_warned_at": None,
-        "resolve_breached_at": None,
         "resolve_extended": False,
-        "watch_at": None,
         "created_at": received,
         "updated_at": resolved or taken or routed or received,
     }
@@ -99,7 +92,7 @@ def _copy(table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
             copy.write_row(row)
 
 
-TABLES = ("tickets_ticket", "tickets_ticketevent")
+TABLES = ("tickets_ticket", "tickets_ticketevent", "tickets_ticketwatch")
 REBUILD_FROM = 200_000
 
 
@@ -138,6 +131,7 @@ def seed(
     """`count` tickets spread over `span` before `now`; `due` of them have a clock event due now."""
     rng = random.Random(seed)
     columns = [f.column for f in Ticket._meta.concrete_fields]
+    watch_columns = [f.column for f in TicketWatch._meta.concrete_fields]
     start = Ticket.objects.order_by("-id").values_list("id", flat=True).first() or 0
     dropped = _drop_secondary_indexes() if count >= REBUILD_FROM else []
     with connection.cursor() as cursor:
@@ -147,7 +141,7 @@ def seed(
     made = 0
     while made < count:
         size = min(batch, count - made)
-        tickets, events = [], []
+        tickets, watches, events = [], [], []
         for i in range(size):
             n = start + made + i + 1
             # In id order, as requests really arrive: a month's rows sit together on disk, not spread over the year.
@@ -157,10 +151,11 @@ def seed(
             else:
                 state = _pick(rng, STATES if now - received < RECENT else CLOSED)
             row = _ticket(rng, org, n, received, state)
-            if made + i < due:
-                row["watch_at"] = now - timedelta(seconds=rng.randint(1, 50))
             row["id"] = n
             tickets.append(tuple(row[c] for c in columns))
+            # Nothing yet warned or breached; the first `due` are the watcher's to look at now.
+            watch_at = now - timedelta(seconds=rng.randint(1, 50)) if made + i < due else None
+            watches.append((n, watch_at, *[None] * (len(watch_columns) - 2)))
             events.append((n, received, None, "автор", "received", "received", "received", "", False, "{}"))
             if row["routed_at"]:
                 events.append((n, row["routed_at"], None, "диспетчер", "routed", "received", "routed", "", False, "{}"))
@@ -182,6 +177,7 @@ def seed(
                     )
                 )
         _copy("tickets_ticket", columns, tickets)
+        _copy("tickets_ticketwatch", watch_columns, watches)
         _copy("tickets_ticketevent", EVENT_COLUMNS, events)
         made += size
     _rebuild(dropped)
@@ -193,6 +189,7 @@ def seed(
         # As autovacuum would after a day's work: statistics, and the visibility map for index-only scans.
         cursor.execute("VACUUM ANALYZE tickets_ticket")
         cursor.execute("VACUUM ANALYZE tickets_ticketevent")
+        cursor.execute("VACUUM ANALYZE tickets_ticketwatch")
 
 
 def event_count() -> int:

@@ -38,12 +38,15 @@ def _prepare(count: int, span: float) -> Any:
             "WITH numbered AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM tickets_ticket) "
             "UPDATE tickets_ticket t SET state = 'received', routed_role = '', assignee_id = NULL, "
             "dispatch_due_at = %s + numbered.n * %s * interval '1 second', dispatch_met_at = NULL, "
-            "take_due_at = NULL, take_met_at = NULL, resolve_due_at = %s, resolve_met_at = NULL, "
-            "dispatch_warned_at = NULL, dispatch_breached_at = NULL, take_warned_at = NULL, take_breached_at = NULL, "
-            "resolve_warned_at = NULL, resolve_breached_at = NULL FROM numbered WHERE t.id = numbered.id",
+            "take_due_at = NULL, take_met_at = NULL, resolve_due_at = %s, resolve_met_at = NULL "
+            "FROM numbered WHERE t.id = numbered.id",
             [first, span / count, now + timedelta(days=2)],
         )
-        cursor.execute("UPDATE tickets_ticket SET watch_at = dispatch_due_at")
+        cursor.execute(
+            "UPDATE tickets_ticketwatch w SET watch_at = t.dispatch_due_at, dispatch_warned_at = NULL, "
+            "dispatch_breached_at = NULL, take_warned_at = NULL, take_breached_at = NULL, resolve_warned_at = NULL, "
+            "resolve_breached_at = NULL FROM tickets_ticket t WHERE t.id = w.ticket_id"
+        )
         cursor.execute("DELETE FROM tickets_ticketevent WHERE kind IN ('clock_warning', 'clock_breached')")
     return connection
 

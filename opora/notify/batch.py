@@ -1,8 +1,10 @@
 """The watcher's clock events, turned into outbox rows a batch at a time.
 
-A sweep may find thousands of deadlines at once (a municipality's first day). Rows are written with one
-statement (COPY on PostgreSQL), recipients and preferences are read once per batch, and the text is rendered
-later by the worker from the ids kept in `render_context`, so the sweep's transaction stays short.
+A sweep may find thousands of deadlines at once (a municipality's first day). Its transaction writes only one
+fan-out row per school and thousand events; the worker expands each (`expand_clocks`) into the staff's
+messages, as it does a new request's row for its dispatchers. There the rows are written with one statement
+(COPY on PostgreSQL), recipients and preferences are read once per batch, and the text is rendered later
+still, from the ids kept in `render_context`.
 """
 
 import json
@@ -21,6 +23,7 @@ from opora.tickets.models import EventKind, TicketEvent
 from opora.tickets.signals import ClockEvent, clocks_recorded
 
 from . import kinds
+from .kinds import FAN_OUT
 from .models import Outbox, OutboxState, Preference
 from .outbox import held, render, wants
 
@@ -46,13 +49,15 @@ _FIELDS = [
 ]
 _MARK = "~number~"
 TASK_SIZE = 1000
+# Clock events per fan-out row: one worker's expansion writes about two messages for each.
+FAN_OUT_SIZE = 1000
 
 
 class StaffBatch:
     def __init__(self) -> None:
         self._holders: dict[tuple[int, str], list[User]] = {}
         self._confidants: dict[int, set[int]] = {}
-        self._planned: list[tuple[str, User, ClockEvent, bool]] = []
+        self._planned: list[Plan] = []
 
     def holders(self, organisation_id: int, roles: frozenset[str]) -> list[User]:
         key = (organisation_id, ",".join(sorted(roles)))
@@ -92,10 +97,15 @@ class StaffBatch:
         return self.holders(event.organisation_id, frozenset({event.routed_role}))
 
     def flush(self, now: datetime) -> list[int]:
-        """Writes the rows; returns the ids of those to send now (held ones wait for the digest)."""
+        """Writes the rows; returns the ids of those to send now (held ones wait for the digest). A message
+        already written (a second expansion of the same events) is not written again."""
         people = {person.pk for _, person, _, _ in self._planned}
         preferences = {p.user_id: p for p in Preference.objects.filter(user_id__in=people)}
         wanted = [plan for plan in self._planned if wants(plan[1], plan[0], preferences)]
+        written = set(
+            Outbox.objects.filter(dedupe_key__in=[_key(plan) for plan in wanted]).values_list("dedupe_key", flat=True)
+        )
+        wanted = [plan for plan in wanted if _key(plan) not in written]
         holds = [held(kind, preferences.get(person.pk)) for kind, person, _, _ in wanted]
         # Only the digest's messages are rendered now (the digest lists their subjects), so only they need
         # the event and the request as objects.
@@ -111,9 +121,15 @@ class StaffBatch:
         return [pk for pk, hold in zip(ids, holds, strict=True) if not hold]
 
 
-def _row(
-    plan: tuple[str, User, ClockEvent, bool], staff_url: str, held_event: TicketEvent | None, now: datetime
-) -> tuple[Any, ...]:
+Plan = tuple[str, User, ClockEvent, bool]
+
+
+def _key(plan: Plan) -> str:
+    kind, person, event, _ = plan
+    return f"{kind}:{event.event_id}:{person.pk}"[:200]
+
+
+def _row(plan: Plan, staff_url: str, held_event: TicketEvent | None, now: datetime) -> tuple[Any, ...]:
     kind, person, event, content = plan
     subject = text = html = ""
     # What `outbox.store` makes of the event, the person and plain values, written out directly.
@@ -138,7 +154,7 @@ def _row(
         text,
         html,
         stored,
-        f"{kind}:{event.event_id}:{person.pk}"[:200],
+        _key(plan),
         OutboxState.HELD if held_event is not None else OutboxState.PENDING,
         0,
         now,
@@ -159,13 +175,77 @@ def staff_mail(events: list[ClockEvent], now: datetime) -> list[int]:
     return batch.flush(now)
 
 
-@receiver(clocks_recorded)
-def on_clocks(sender: Any, events: list[ClockEvent], **kwargs: Any) -> None:
-    """Sent by tasks of a few hundred messages each, so that several workers share a large batch."""
-    if not events:
-        return
+def _send(ids: list[int]) -> None:
+    """In tasks of a few hundred messages each, so that several workers share a large batch."""
     from .tasks import send_messages
 
-    ids = staff_mail(events, events[0].at)
     for start in range(0, len(ids), TASK_SIZE):
         send_messages.enqueue(ids[start : start + TASK_SIZE])
+
+
+@receiver(clocks_recorded)
+def on_clocks(sender: Any, events: list[ClockEvent], **kwargs: Any) -> None:
+    """A fan-out row for each school's thousand events, and a task for each row."""
+    if not events:
+        return
+    from .outbox import enqueue_fan_outs
+
+    now = events[0].at
+    by_school: dict[int, list[int]] = {}
+    for event in events:
+        by_school.setdefault(event.organisation_id, []).append(event.event_id)
+    rows = []
+    for organisation_id, ids in by_school.items():
+        for start in range(0, len(ids), FAN_OUT_SIZE):
+            chunk = ids[start : start + FAN_OUT_SIZE]
+            rows.append(_fan_out_row(organisation_id, chunk, now))
+    enqueue_fan_outs(insert_rows(Outbox, _FIELDS, rows))
+
+
+def _fan_out_row(organisation_id: int, event_ids: list[int], now: datetime) -> tuple[Any, ...]:
+    # The subject is shown only if expanding keeps failing, in the head's list of messages not sent.
+    subject = f"Уведомления сотрудникам о сроках: {len(event_ids)}"
+    context = Json(json.dumps({"clock_events": event_ids}))
+    key = f"{FAN_OUT}:clocks:{event_ids[0]}:{event_ids[-1]}"
+    state = OutboxState.PENDING
+    return (
+        organisation_id,
+        None,
+        None,
+        FAN_OUT,
+        "",
+        subject,
+        "",
+        "",
+        context,
+        key,
+        state,
+        0,
+        now,
+        None,
+        now,
+        None,
+        "",
+        now,
+    )
+
+
+def expand_clocks(event_ids: list[int], now: datetime) -> int:
+    """The worker's half of `on_clocks`: each event's staff, as the request stands now (a request handed
+    to someone else since is told to its new holder). Returns how many messages go out now."""
+    facts = TicketEvent.objects.filter(pk__in=event_ids).values_list(
+        "pk",
+        "kind",
+        "at",
+        "data__clock",
+        "ticket_id",
+        "ticket__organisation_id",
+        "ticket__number",
+        "ticket__request_type",
+        "ticket__routed_role",
+        "ticket__assignee_id",
+    )
+    events = [ClockEvent(pk, EventKind(kind), *rest) for pk, kind, *rest in facts.order_by("pk")]
+    ids = staff_mail(events, now) if events else []
+    _send(ids)
+    return len(ids)

@@ -67,7 +67,7 @@ def _expand(row: Outbox, now: datetime) -> str:
 
     try:
         with transaction.atomic():
-            expand(row)
+            expand(row, now)
             Outbox.objects.filter(pk=row.pk).update(state=OutboxState.SENT, sent_at=now, claimed_until=None)
     except Exception as exc:
         return _failed(row, exc, now)

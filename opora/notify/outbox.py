@@ -179,10 +179,15 @@ def queue_for_roles(
     return _insert_and_enqueue(row, now, fresh_key=True)
 
 
-def expand(row: Outbox) -> int:
-    """The worker's half of `queue_for_roles`: the people who hold the roles now, a message each."""
+def expand(row: Outbox, now: datetime) -> int:
+    """The worker's half of `queue_for_roles`: the people who hold the roles now, a message each. A sweep's
+    row stands for its clock events instead (`batch.on_clocks`)."""
     from .receivers import to_staff
 
+    if "clock_events" in row.render_context:
+        from .batch import expand_clocks
+
+        return expand_clocks(row.render_context["clock_events"], now)
     context = restore(row)
     roles = [ServiceRole(role) for role in context["roles"]]
     return to_staff(context["kind"], holders(row.organisation, *roles), context["event"], context["extra"])
@@ -226,6 +231,14 @@ def queue_for_staff(
         if pending:
             send_messages.enqueue(pending)
     return len(made)
+
+
+def enqueue_fan_outs(ids: list[int]) -> None:
+    """A task for each fan-out row just written, behind the families' own mail."""
+    from .tasks import send_message
+
+    for pk in ids:
+        send_message.using(priority=0).enqueue(pk)
 
 
 # A family's own mail (the receipt with its status link, an answer) goes before staff mail when the

@@ -72,21 +72,14 @@ class Ticket(models.Model):
     reopen_count = models.PositiveIntegerField(default=0)
     anonymised_at = models.DateTimeField(null=True, blank=True)
 
-    # The regulation's three clocks. `watch_at` is the next moment the watcher must look.
+    # The regulation's three clocks. What the deadline watcher has said of them is in `TicketWatch`.
     dispatch_due_at = models.DateTimeField(null=True, blank=True)
     dispatch_met_at = models.DateTimeField(null=True, blank=True)
-    dispatch_warned_at = models.DateTimeField(null=True, blank=True)
-    dispatch_breached_at = models.DateTimeField(null=True, blank=True)
     take_due_at = models.DateTimeField(null=True, blank=True)
     take_met_at = models.DateTimeField(null=True, blank=True)
-    take_warned_at = models.DateTimeField(null=True, blank=True)
-    take_breached_at = models.DateTimeField(null=True, blank=True)
     resolve_due_at = models.DateTimeField(null=True, blank=True)
     resolve_met_at = models.DateTimeField(null=True, blank=True)
-    resolve_warned_at = models.DateTimeField(null=True, blank=True)
-    resolve_breached_at = models.DateTimeField(null=True, blank=True)
     resolve_extended = models.BooleanField(default=False)
-    watch_at = models.DateTimeField(null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -132,7 +125,6 @@ class Ticket(models.Model):
                 condition=Q(state__in=["routed", "in_work"]),
                 name="ticket_specialist_queue_idx",
             ),
-            models.Index(fields=["watch_at"], condition=Q(watch_at__isnull=False), name="ticket_watch_idx"),
             # The reports' roll-up asks which requests changed since a day was summed up.
             models.Index(fields=["organisation", "updated_at"], name="ticket_changed_idx"),
             models.Index(fields=["organisation", "dispatch_due_at"]),
@@ -162,6 +154,29 @@ class Ticket(models.Model):
 
     def clocks(self) -> list[Clock]:
         return [self.clock(kind) for kind in ClockKind]
+
+
+class TicketWatch(models.Model):
+    """The deadline watcher's row for each request: the next moment it must look, and the warnings and breaches
+    it has already recorded, so none is recorded twice.
+
+    Kept apart from the wide request row: a sweep that finds thousands of deadlines at once rewrites these
+    narrow rows and their one index, not each request with every index the queues need."""
+
+    ticket = models.OneToOneField(Ticket, primary_key=True, on_delete=models.CASCADE, related_name="watch")
+    watch_at = models.DateTimeField(null=True, blank=True)
+    dispatch_warned_at = models.DateTimeField(null=True, blank=True)
+    dispatch_breached_at = models.DateTimeField(null=True, blank=True)
+    take_warned_at = models.DateTimeField(null=True, blank=True)
+    take_breached_at = models.DateTimeField(null=True, blank=True)
+    resolve_warned_at = models.DateTimeField(null=True, blank=True)
+    resolve_breached_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["watch_at"], condition=Q(watch_at__isnull=False), name="watch_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}: {self.watch_at}"
 
 
 class EventKind(models.TextChoices):

@@ -129,7 +129,7 @@ def test_the_blank_form_sets_no_cookie(client, school) -> None:
     assert response.status_code == 200 and not response.cookies  # the same page for every family
 
 
-def test_a_submit_is_seven_statements_whatever_the_staff(client, school, dina, galya) -> None:
+def test_a_submit_is_eight_statements_whatever_the_staff(client, school, dina, galya) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -149,6 +149,7 @@ def test_a_submit_is_seven_statements_whatever_the_staff(client, school, dina, g
         "SELECT tickets_ticket.id AS",  # pressed twice?
         "UPDATE tickets_ticketcounter SET",  # the number
         "INSERT INTO tickets_ticket",
+        "INSERT INTO tickets_ticketwatch",  # the deadline watcher's row
         "INSERT INTO tickets_ticketevent",
         "INSERT INTO notify_outbox",  # one row for all dispatchers, expanded by the worker
         "INSERT INTO django_tasks_database_dbtaskresult",

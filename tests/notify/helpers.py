@@ -18,3 +18,10 @@ def send_all(now=None) -> list[str]:
             return outcomes
         seen.update(batch)
         outcomes += [outcome for outcome in (deliver(pk, now) for pk in batch) if outcome != "expanded"]
+
+
+def expand_all(now=None) -> int:
+    """What a worker does first with the watcher's mail: each fan-out row becomes its messages."""
+    now = now or timezone.now()
+    rows = Outbox.objects.filter(state=OutboxState.PENDING, kind="fan_out").values_list("pk", flat=True)
+    return sum(deliver(pk, now) == "expanded" for pk in list(rows))

@@ -32,7 +32,7 @@ def test_it_starts_the_dispatch_and_resolution_clocks(school) -> None:
     assert ticket.dispatch_due_at == T0 + timedelta(minutes=30)
     assert ticket.resolve_due_at == T0 + timedelta(hours=24)
     assert ticket.take_due_at is None
-    assert ticket.watch_at == T0 + timedelta(minutes=20)
+    assert ticket.watch.watch_at == T0 + timedelta(minutes=20)
 
 
 def test_it_writes_the_received_event(school) -> None:

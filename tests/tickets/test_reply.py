@@ -40,7 +40,7 @@ def test_resolving_by_email_meets_the_resolution_clock(in_work, egor) -> None:
         "email",
         "Привязали ребёнка.",
     )
-    assert done.watch_at is None
+    assert done.watch.watch_at is None
     assert done.events.last().data["preferred"] == "email"
 
 

@@ -86,7 +86,7 @@ def test_return_needs_a_reason(school, dina, tolya) -> None:
 
 def test_withdrawal_stops_the_clocks(school, dina) -> None:
     ticket = services.withdraw(submit(school), actor=dina, reason=WithdrawReason.SPAM, now=LATER, note="реклама")
-    assert (ticket.state, ticket.withdraw_reason, ticket.watch_at) == (State.WITHDRAWN, "spam", None)
+    assert (ticket.state, ticket.withdraw_reason, ticket.watch.watch_at) == (State.WITHDRAWN, "spam", None)
     assert kinds(ticket) == [EventKind.RECEIVED, EventKind.WITHDRAWN]
 
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 from opora.domain.enums import ServiceRole
 from opora.notify.models import Outbox
 from opora.tickets import services
-from opora.tickets.models import EventKind, Ticket, TicketEvent
+from opora.tickets.models import EventKind, TicketEvent, TicketWatch
 from opora.tickets.watcher import sweep
 
 from ..factories import T0, submit
@@ -61,17 +61,16 @@ def test_a_second_sweep_writes_no_second_mail(school, dina, egor) -> None:
 
 def test_a_closed_request_left_with_a_watch_is_never_claimed(school, dina) -> None:
     ticket = services.withdraw(submit(school), actor=dina, reason="spam", now=T0)
-    Ticket.objects.filter(pk=ticket.pk).update(watch_at=T0)
+    TicketWatch.objects.filter(pk=ticket.pk).update(watch_at=T0)
     assert sweep(LATE).checked == 0
-    assert Ticket.objects.get(pk=ticket.pk).watch_at == T0
+    assert TicketWatch.objects.get(pk=ticket.pk).watch_at == T0
     assert not TicketEvent.objects.filter(ticket=ticket, kind__in=[EventKind.CLOCK_WARNING, EventKind.CLOCK_BREACHED])
 
 
 def test_each_request_gets_its_own_stamps_and_next_moment(school, dina) -> None:
-    late, fresh = submit(school), submit(school, now=T0 + timedelta(minutes=15))
+    first, second = submit(school), submit(school, now=T0 + timedelta(minutes=15))
     sweep(T0 + timedelta(minutes=36))
-    late.refresh_from_db()
-    fresh.refresh_from_db()
+    late, fresh = TicketWatch.objects.get(pk=first.pk), TicketWatch.objects.get(pk=second.pk)
     assert late.dispatch_breached_at == late.dispatch_warned_at == T0 + timedelta(minutes=36)
     assert late.watch_at == T0 + timedelta(hours=22)  # the resolution warning
     assert fresh.dispatch_warned_at == T0 + timedelta(minutes=36)

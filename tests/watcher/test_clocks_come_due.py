@@ -5,10 +5,11 @@ import time_machine
 from opora.domain.enums import ServiceRole
 from opora.notify.models import Outbox
 from opora.tickets import services
-from opora.tickets.models import EventKind
+from opora.tickets.models import EventKind, TicketWatch
 from opora.tickets.watcher import sweep
 
 from ..factories import T0, submit
+from ..notify.helpers import expand_all
 
 
 def clock_events(ticket):
@@ -28,14 +29,14 @@ def test_dispatch_warning_at_20_minutes_and_breach_after_30(school, dina) -> Non
     result = sweep(T0 + timedelta(minutes=30, seconds=1))
     assert [(n.kind, n.breached) for n in result.news] == [("dispatch", True)]
     assert clock_events(ticket) == [(EventKind.CLOCK_WARNING, "dispatch"), (EventKind.CLOCK_BREACHED, "dispatch")]
-    ticket.refresh_from_db()
-    assert ticket.dispatch_breached_at == T0 + timedelta(minutes=30, seconds=1)
-    assert ticket.watch_at == T0 + timedelta(hours=22)  # next: the resolution warning
+    watch = TicketWatch.objects.get(pk=ticket.pk)
+    assert watch.dispatch_breached_at == T0 + timedelta(minutes=30, seconds=1)
+    assert watch.watch_at == T0 + timedelta(hours=22)  # next: the resolution warning
 
 
 def test_routing_in_time_stops_the_dispatch_clock_and_starts_take_in(school, dina) -> None:
     ticket = services.route(submit(school), actor=dina, role=ServiceRole.EJOURNAL_ADMIN, now=T0 + timedelta(minutes=5))
-    assert ticket.watch_at == T0 + timedelta(minutes=25)
+    assert ticket.watch.watch_at == T0 + timedelta(minutes=25)
     result = sweep(T0 + timedelta(minutes=36))
     assert [(n.kind, n.breached) for n in result.news] == [("take", False), ("take", True)]
 
@@ -59,8 +60,8 @@ def test_a_missed_warning_is_implied_by_the_breach(school) -> None:
     ticket = submit(school)
     result = sweep(T0 + timedelta(hours=1))
     assert [(n.kind, n.breached) for n in result.news] == [("dispatch", False), ("dispatch", True)]
-    ticket.refresh_from_db()
-    assert ticket.dispatch_warned_at == ticket.dispatch_breached_at
+    watch = TicketWatch.objects.get(pk=ticket.pk)
+    assert watch.dispatch_warned_at == watch.dispatch_breached_at
 
 
 def test_working_hours_calendar(school) -> None:
@@ -81,6 +82,7 @@ def test_breaches_reach_the_handler_and_the_head_once_per_run(school, dina, egor
         services.route(submit(school), actor=dina, role=ServiceRole.EJOURNAL_ADMIN, now=T0)
     result = sweep(T0 + timedelta(hours=2))
     after_sweep(result, T0 + timedelta(hours=2))
+    expand_all(T0 + timedelta(hours=2))
     assert len(result.breaches) == 5
     assert Outbox.objects.filter(recipient=elena.email, kind="head_breaches").count() == 1
     assert Outbox.objects.filter(recipient=egor.email, kind="staff_breach").count() == 5
@@ -88,7 +90,7 @@ def test_breaches_reach_the_handler_and_the_head_once_per_run(school, dina, egor
 
 def test_closed_requests_leave_the_watch(school, dina) -> None:
     ticket = services.withdraw(submit(school), actor=dina, reason="spam", now=T0)
-    assert ticket.watch_at is None
+    assert ticket.watch.watch_at is None
     assert sweep(T0 + timedelta(days=3)).news == []
 
 
@@ -102,9 +104,9 @@ def test_the_sweep_finds_due_rows_through_its_index(school) -> None:
             cursor.execute("SET enable_seqscan = off")  # three rows would otherwise be read whole
         sql = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
         cursor.execute(
-            sql + "SELECT id FROM tickets_ticket WHERE watch_at IS NOT NULL AND watch_at <= %s "
+            sql + "SELECT ticket_id FROM tickets_ticketwatch WHERE watch_at IS NOT NULL AND watch_at <= %s "
             "ORDER BY watch_at LIMIT 10",
             [T0],
         )
         plan = " ".join(str(row) for row in cursor.fetchall())
-    assert "ticket_watch_idx" in plan
+    assert "watch_due_idx" in plan

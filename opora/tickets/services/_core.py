@@ -10,7 +10,7 @@ from opora.domain.enums import ClockKind, State
 from opora.domain.states import Action, IllegalTransition, next_state
 
 from .. import access
-from ..models import EventKind, Ticket, TicketEvent
+from ..models import EventKind, Ticket, TicketEvent, TicketWatch
 from ..signals import event_recorded
 from .errors import ServiceError
 
@@ -18,8 +18,14 @@ Actor = User | None
 
 
 def lock(ticket: Ticket) -> Ticket:
-    """Re-read the row under a lock so two people can't act on a stale copy."""
-    return Ticket.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=ticket.pk)
+    """Re-read the row under a lock so two people can't act on a stale copy.
+
+    The watch row is written only under its request's lock (by services and by the deadline watcher, which
+    skips requests locked by someone else), so once the request is locked its watch row can be read plainly:
+    it is the last one committed and stays so until this transaction ends."""
+    locked = Ticket.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=ticket.pk)
+    locked.watch = TicketWatch.objects.get(pk=ticket.pk)
+    return locked
 
 
 def advance(ticket: Ticket, actor: Actor, action: Action) -> tuple[State, State]:
@@ -37,17 +43,36 @@ def advance(ticket: Ticket, actor: Actor, action: Action) -> tuple[State, State]
     return before, after
 
 
+def watch_of(ticket: Ticket) -> TicketWatch:
+    """The request's watch row as `lock` read it; a new request's is made by its first `refresh_watch`."""
+    try:
+        return ticket.watch
+    except TicketWatch.DoesNotExist:
+        return TicketWatch(ticket=ticket)
+
+
 def refresh_watch(ticket: Ticket, policy: ClockPolicy | None = None) -> None:
-    warned = {k for k in ClockKind if getattr(ticket, f"{k}_warned_at") is not None}
-    breached = {k for k in ClockKind if getattr(ticket, f"{k}_breached_at") is not None}
+    """Moves the watcher's next look to what the clocks now need and writes the watch row (a new request
+    must be saved first)."""
+    watch = watch_of(ticket)
+    warned = {k for k in ClockKind if getattr(watch, f"{k}_warned_at") is not None}
+    breached = {k for k in ClockKind if getattr(watch, f"{k}_breached_at") is not None}
     policy = policy or ticket.organisation.clock_policy()
-    ticket.watch_at = next_watch_at(ticket.clocks(), warned, breached, policy)
+    watch.watch_at = next_watch_at(ticket.clocks(), warned, breached, policy)
+    watch.save(force_insert=watch._state.adding)
 
 
 def clear_clock(ticket: Ticket, kind: ClockKind, due_at: datetime | None = None) -> None:
+    """Starts a clock afresh: a new deadline, nothing met, warned or breached yet."""
     setattr(ticket, f"{kind}_due_at", due_at)
-    for suffix in ("met_at", "warned_at", "breached_at"):
-        setattr(ticket, f"{kind}_{suffix}", None)
+    setattr(ticket, f"{kind}_met_at", None)
+    forget_warnings(ticket, kind)
+
+
+def forget_warnings(ticket: Ticket, kind: ClockKind) -> None:
+    watch = watch_of(ticket)
+    setattr(watch, f"{kind}_warned_at", None)
+    setattr(watch, f"{kind}_breached_at", None)
 
 
 def record(

@@ -1,20 +1,18 @@
 """The deadline watcher's writes: a warning before each deadline and the breach after it."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from opora.accounts.models import Organisation
 from opora.common.rows import Json, insert_rows
 from opora.domain.clocks import Clock, ClockPolicy, next_watch_at
-from opora.domain.enums import OPEN_STATES, ClockKind, State
+from opora.domain.enums import OPEN_STATES, ClockKind
 
-from ..models import EventKind, Ticket, TicketEvent
+from ..models import EventKind, Ticket, TicketEvent, TicketWatch
 from ..signals import ClockEvent, clocks_recorded
-from ._core import record, refresh_watch
 
 
 @dataclass(frozen=True)
@@ -26,77 +24,22 @@ class ClockNews:
     due_at: datetime
 
 
-def _due_news(ticket: Ticket, now: datetime, policy: ClockPolicy | None = None) -> list[tuple[ClockKind, bool]]:
-    policy = policy or ticket.organisation.clock_policy()
-    news: list[tuple[ClockKind, bool]] = []
-    for kind in ClockKind:
-        due = getattr(ticket, f"{kind}_due_at")
-        if due is None or getattr(ticket, f"{kind}_met_at") is not None:
-            continue
-        if getattr(ticket, f"{kind}_warned_at") is None and policy.warn_at(kind, due) <= now:
-            news.append((kind, False))
-        if getattr(ticket, f"{kind}_breached_at") is None and due < now:
-            news.append((kind, True))
-    return news
-
-
-def check_clocks(ticket_id: int, now: datetime) -> list[ClockNews]:
-    """Records what is due for one request. Safe to run in many copies: the row is locked and re-read,
-    and a warning or breach already recorded is never recorded again."""
-    with transaction.atomic():
-        ticket = (
-            Ticket.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("organisation")
-            .filter(pk=ticket_id, watch_at__lte=now)
-            .first()
-        )
-        if ticket is None:
-            return []
-        if ticket.state not in OPEN_STATES:
-            ticket.watch_at = None
-            ticket.save(update_fields=["watch_at"])
-            return []
-        news = _mark(ticket, now)
-        ticket.save()
-        for kind, breached in news:
-            record(ticket, **_event_fields(ticket, kind, breached, now))
-    return _news(ticket, news)
-
-
-def _mark(ticket: Ticket, now: datetime, policy: ClockPolicy | None = None) -> list[tuple[ClockKind, bool]]:
-    news = _due_news(ticket, now, policy)
-    for kind, breached in news:
-        setattr(ticket, f"{kind}_{'breached' if breached else 'warned'}_at", now)
-        # A breach found without its warning (the watcher was down) implies the warning.
-        if breached and getattr(ticket, f"{kind}_warned_at") is None:
-            setattr(ticket, f"{kind}_warned_at", now)
-    refresh_watch(ticket, policy)
-    return news
-
-
-def _event_fields(ticket: Ticket, kind: ClockKind, breached: bool, now: datetime) -> dict[str, Any]:
-    return {
-        "kind": EventKind.CLOCK_BREACHED if breached else EventKind.CLOCK_WARNING,
-        "at": now,
-        "actor_label": "контроль сроков",
-        "states": (State(ticket.state), State(ticket.state)),
-        "data": {"clock": str(kind), "due_at": getattr(ticket, f"{kind}_due_at").isoformat()},
-    }
-
-
-def _news(ticket: Ticket, news: list[tuple[ClockKind, bool]]) -> list[ClockNews]:
-    return [
-        ClockNews(ticket.pk, ticket.organisation_id, kind, breached, getattr(ticket, f"{kind}_due_at"))
-        for kind, breached in news
-    ]
-
-
 _STAMPS = [f"{k}_{s}_at" for k in ClockKind for s in ("warned", "breached")]
-_FACTS = ["id", "organisation_id", "state", "number", "request_type", "routed_role", "assignee_id"]
 _DUE = [f"{k}_due_at" for k in ClockKind]
 # Whether each clock is met, warned or breached: the claim reads flags, not timestamps, because turning
 # each timestamp into a Python datetime costs more than the rest of the row.
-_FLAGS = {f"{k}_{s}": Q(**{f"{k}_{s}_at__isnull": False}) for k in ClockKind for s in ("met", "warned", "breached")}
+_FLAGS = {
+    **{f"{k}_met": f"t.{k}_met_at" for k in ClockKind},
+    **{f"{k}_{s}": f"w.{k}_{s}_at" for k in ClockKind for s in ("warned", "breached")},
+}
+_FACTS = ["id", "organisation_id", "state", "number", "request_type", "routed_role", "assignee_id", *_DUE]
+_CLAIM = (
+    f"SELECT {', '.join(f't.{name}' for name in _FACTS)}, "  # noqa: S608 (names from the model)
+    f"{', '.join(f'{column} IS NOT NULL' for column in _FLAGS.values())} "
+    f"FROM {TicketWatch._meta.db_table} w JOIN {Ticket._meta.db_table} t ON t.id = w.ticket_id "
+    f"WHERE w.watch_at IS NOT NULL AND w.watch_at <= %s AND t.state IN ({', '.join(['%s'] * len(OPEN_STATES))}) "
+    "ORDER BY w.watch_at LIMIT %s"
+)
 # In the order of each event row written by the sweep (and by the bench's seed).
 EVENT_COLUMNS = [
     "ticket_id",
@@ -116,13 +59,13 @@ def _save_marks(marks: list[tuple[Any, ...]]) -> None:
     """One UPDATE for the whole batch: every row gets one new version, whatever number of clocks moved.
     Each mark is (id, watch_at, *new stamps or None); a stamp once set is kept. Only open requests are
     ever claimed, so only they are touched."""
-    table = Ticket._meta.db_table
+    table = TicketWatch._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
             stamps = ", ".join(f"{f} = COALESCE({f}, %s)" for f in _STAMPS)
             cursor.executemany(
-                f"UPDATE {table} SET watch_at = %s, {stamps} WHERE id = %s",  # noqa: S608 (names from the model)
-                [(*mark[1:], mark[0]) for mark in marks],
+                f"UPDATE {table} SET watch_at = %s, {stamps} WHERE ticket_id = %s",  # noqa: S608 (names from the model)
+                [(*(_stamp(value) for value in mark[1:]), mark[0]) for mark in marks],
             )
             return
         # One array per column: a single statement whatever the batch, with no 65,535-parameter limit.
@@ -131,23 +74,34 @@ def _save_marks(marks: list[tuple[Any, ...]]) -> None:
         stamps = ", ".join(f"{f} = COALESCE(t.{f}, v.{f})" for f in _STAMPS)
         cursor.execute(
             f"UPDATE {table} AS t SET watch_at = v.watch_at, {stamps} "  # noqa: S608 (names from the model)
-            f"FROM unnest(%s::bigint[], {casts}) AS v(id, {', '.join(fields)}) WHERE t.id = v.id",
+            f"FROM unnest(%s::bigint[], {casts}) AS v(id, {', '.join(fields)}) WHERE t.ticket_id = v.id",
             [list(column) for column in zip(*marks, strict=True)],
         )
 
 
 def _claim(now: datetime, limit: int) -> list[dict[str, Any]]:
-    """Only what the clocks and the mail need, as plain values: no model instance per row."""
-    flags = {name: ExpressionWrapper(q, output_field=BooleanField()) for name, q in _FLAGS.items()}
-    rows = (
-        Ticket.objects.select_for_update(skip_locked=True, of=("self",))
-        .filter(watch_at__isnull=False, watch_at__lte=now, state__in=OPEN_STATES)
-        .order_by("watch_at")
-        .annotate(**flags)
-        .values_list(*_FACTS, *_DUE, *flags)[:limit]
-    )
-    names = [*_FACTS, *_DUE, *flags]
-    return [dict(zip(names, row, strict=True)) for row in rows]
+    """Only what the clocks and the mail need, as plain values: no model instance per row.
+
+    Both rows are locked. A service locks the request first and writes its watch row only under that lock,
+    so a request someone is acting on is skipped and left to the next sweep, and the watch row read here is
+    the one last committed."""
+    sql = _CLAIM
+    if connection.features.has_select_for_update_skip_locked:
+        sql += " FOR UPDATE OF t, w SKIP LOCKED"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [_stamp(now), *OPEN_STATES, limit])
+        rows = cursor.fetchall()
+    names = [*_FACTS, *_FLAGS]
+    claimed = [dict(zip(names, row, strict=True)) for row in rows]
+    if connection.vendor == "sqlite":  # its columns come back as naive UTC
+        for row in claimed:
+            for name in _DUE:
+                row[name] = row[name] and row[name].replace(tzinfo=UTC)
+    return claimed
+
+
+def _stamp(value: datetime | None) -> Any:
+    return connection.ops.adapt_datetimefield_value(value)
 
 
 # Each clock's keys in a claimed row, spelled once rather than for every row.

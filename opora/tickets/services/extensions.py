@@ -3,10 +3,11 @@ from datetime import datetime
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from opora.domain.enums import ClockKind
 from opora.domain.states import Action
 
 from ..models import EventKind, Extension, ExtensionState, Ticket
-from ._core import advance, lock, record, refresh_watch
+from ._core import advance, forget_warnings, lock, record, refresh_watch
 from .errors import ServiceError
 
 
@@ -76,8 +77,7 @@ def decide_extension(
             data.update(due_at=new_due.isoformat())
             ticket.resolve_due_at = new_due
             ticket.resolve_extended = True
-            ticket.resolve_warned_at = None
-            ticket.resolve_breached_at = None
+            forget_warnings(ticket, ClockKind.RESOLVE)
             refresh_watch(ticket)
             ticket.save()
             kind = EventKind.EXTENSION_APPROVED

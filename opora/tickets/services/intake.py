@@ -13,7 +13,7 @@ from opora.domain.enums import AuthorRole, Channel, ClockKind, ReplyChannel, Req
 from opora.domain.numbering import ticket_number
 from opora.domain.routing import routes_at_receipt, suggest_role
 
-from ..models import EventKind, Ticket, TicketCounter
+from ..models import EventKind, Ticket, TicketCounter, TicketWatch
 from ._core import Actor, record, refresh_watch
 from .errors import ServiceError
 
@@ -177,8 +177,9 @@ def receive(
             dispatch_due_at=policy.due(ClockKind.DISPATCH, now),
             resolve_due_at=policy.due(ClockKind.RESOLVE, now),
         )
-        refresh_watch(ticket)
         ticket.save()
+        ticket.watch = TicketWatch(ticket=ticket)
+        refresh_watch(ticket, policy)
         record(
             ticket,
             EventKind.RECEIVED,

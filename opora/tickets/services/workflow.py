@@ -142,8 +142,8 @@ def withdraw(
         states = advance(ticket, actor, Action.WITHDRAW)
         ticket.withdraw_reason = reason
         ticket.duplicate_of = duplicate_of
-        ticket.watch_at = None
         ticket.save()
+        refresh_watch(ticket)  # a withdrawn request's clocks stop, so the watcher stops looking
         record(
             ticket,
             EventKind.WITHDRAWN,
