@@ -21,10 +21,14 @@ def submit(
     *,
     files: Sequence[Any],
     now: datetime,
+    double_of: int | None,
     channel: Channel = Channel.WEB,
 ) -> Received:
+    """`double_of`: the request this one repeats, as the form's screening found it (`abuse.screen`)."""
     with transaction.atomic():
-        received = ticket_services.receive(organisation, data, channel=channel, now=now)
+        received = ticket_services.receive(
+            organisation, data, channel=channel, now=now, screened=True, double_of=double_of
+        )
         if not received.duplicate:
             for upload in files:
                 Attachment.objects.create(

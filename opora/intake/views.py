@@ -141,15 +141,19 @@ def form(request: HttpRequest, slug: str) -> HttpResponse:
     if not bound.is_valid():
         return _render_form(request, organisation, bound, status=400)
     ip = abuse.client_ip(request)
-    if abuse.over_limit(organisation, bound.cleaned_data["phone"], bound.cleaned_data["email"], ip, now):
-        return _render_form(request, organisation, bound, status=429, blocked=True)
     version = bound.consent_shown()
     if version is None:  # a form opened before versions were signed into it
         consent = services.consent_text(organisation)
         version = consent.version if consent else ""
     data = bound.intake_data(consent_version=version or "0", consent_ip=ip)
+    screening = abuse.screen(organisation, data, ip, now)
+    # «Отправить» pressed twice shows the request already sent, even to a family at its hourly limit.
+    if screening.double_of is None and screening.over_limit:
+        return _render_form(request, organisation, bound, status=429, blocked=True)
     try:
-        received = services.submit(organisation, data, files=bound.cleaned_data["attachments"], now=now)
+        received = services.submit(
+            organisation, data, files=bound.cleaned_data["attachments"], now=now, double_of=screening.double_of
+        )
     except ServiceError as exc:
         for field, errors in exc.message_dict.items():
             bound.add_error(field if field in bound.fields else None, errors)

@@ -6,7 +6,7 @@ from opora.intake import abuse
 from opora.intake.forms import sign_started
 from opora.tickets.models import Ticket
 
-from ..factories import submit
+from ..factories import intake, submit
 from .helpers import form_data
 
 
@@ -71,8 +71,30 @@ def test_one_email_is_limited_per_hour_in_one_query(school, settings, django_ass
     for minute in range(limit - 1):
         submit(school, now=now - timedelta(minutes=minute + 1), phone="", email="mama@example.ru")
     submit(school, now=now - timedelta(minutes=61), phone="", email="mama@example.ru")  # outside the hour
-    with django_assert_num_queries(1):  # phone, e-mail and address counted together
-        assert not abuse.over_limit(school, "+7 903 555-12-34", "Mama@Example.ru ", "10.1.1.1", now)
+    with django_assert_num_queries(1):  # phone, e-mail, address and a double submit looked for together
+        screening = abuse.screen(school, intake(phone="+7 903 555-12-34", email="Mama@Example.ru "), "10.1.1.1", now)
+    assert screening == abuse.Screening(over_limit=False, double_of=None)
     submit(school, now=now - timedelta(seconds=30), phone="", email="mama@example.ru")
-    assert abuse.over_limit(school, "", "mama@example.ru", None, now)
-    assert not abuse.over_limit(school, "", "papa@example.ru", None, now)
+    assert abuse.screen(school, intake(phone="", email="mama@example.ru"), None, now).over_limit
+    assert not abuse.screen(school, intake(phone="", email="papa@example.ru"), None, now).over_limit
+
+
+def test_pressed_twice_at_the_limit_shows_the_request_already_sent(client, school, settings) -> None:
+    settings.OPORA_INTAKE_PER_IP_PER_HOUR = 1
+    first = client.post("/o/school5/", form_data(), REMOTE_ADDR="10.9.9.8")
+    again = client.post("/o/school5/", form_data(), REMOTE_ADDR="10.9.9.8")
+    assert first.status_code == again.status_code == 302
+    assert again["Location"].split("?")[0] == first["Location"].split("?")[0]
+    [ticket] = Ticket.objects.all()
+    assert client.get(again["Location"]).content.decode().count(ticket.number) >= 1
+    other = client.post("/o/school5/", form_data(description="Другой вопрос"), REMOTE_ADDR="10.9.9.8")
+    assert other.status_code == 429 and Ticket.objects.count() == 1
+
+
+def test_the_screen_finds_the_same_text_from_the_same_contact_within_ten_minutes(school) -> None:
+    now = timezone.now()
+    sent = submit(school, now=now - timedelta(minutes=9), phone="+7 903 555-12-34", description="Нет урока")
+    again = intake(phone="8 903 555 12 34", description="  Нет урока ")
+    assert abuse.screen(school, again, None, now).double_of == sent.pk
+    assert abuse.screen(school, again, None, now + timedelta(minutes=2)).double_of is None
+    assert abuse.screen(school, intake(phone="+7 903 555-12-34", description="Другое"), None, now).double_of is None

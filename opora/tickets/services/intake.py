@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from opora.accounts.models import Organisation
 from opora.domain.classes import InvalidClass, normalize_class
@@ -109,12 +109,15 @@ def _bump_counter(organisation_id: int, year: int) -> int | None:
     return int(row[0]) if row else None
 
 
-def find_double_submit(organisation: Organisation, data: IntakeData, now: datetime) -> Ticket | None:
-    """The same contact and text within ten minutes is one request pressed twice."""
-    phone = normalize_phone(data.phone) if data.phone else ""
+def double_submits(organisation: Organisation, data: IntakeData, now: datetime) -> QuerySet[Ticket, int]:
+    """The same contact and text within ten minutes is one request pressed twice: the first one's key."""
+    try:
+        phone = normalize_phone(data.phone) if data.phone else ""
+    except InvalidPhone:  # screened before the form is cleaned; the service then refuses it
+        phone = ""
     contact = Q(phone=phone) if phone else Q(email=data.email.strip().lower())
-    # Only the key first: nearly every submit is new, and it need not build a whole request's columns.
-    first = (
+    # Only the key: nearly every submit is new, and it need not build a whole request's columns.
+    return (
         Ticket.objects.filter(
             contact,
             organisation=organisation,
@@ -125,7 +128,10 @@ def find_double_submit(organisation: Organisation, data: IntakeData, now: dateti
         .order_by("received_at")
         .values_list("pk", flat=True)[:1]
     )
-    found = list(first)
+
+
+def find_double_submit(organisation: Organisation, data: IntakeData, now: datetime) -> Ticket | None:
+    found = list(double_submits(organisation, data, now))
     return Ticket.objects.get(pk=found[0]) if found else None
 
 
@@ -138,14 +144,22 @@ def receive(
     actor: Actor = None,
     route_to: ServiceRole | None = None,
     assignee: Actor = None,
+    screened: bool = False,
+    double_of: int | None = None,
 ) -> Received:
-    """Record a request; route it at once where the school, the type or the hotline says so."""
+    """Record a request; route it at once where the school, the type or the hotline says so.
+
+    `screened` says the caller has already looked for a double submit in the same statement as its own checks
+    (the public form: `intake.abuse.screen`), and `double_of` is what it found."""
     errors = clean_intake(data)
     if errors:
         raise ServiceError(errors)
     from .workflow import route  # workflow imports this module's helpers
 
-    existing = find_double_submit(organisation, data, now)
+    if screened:
+        existing = Ticket.objects.get(pk=double_of) if double_of is not None else None
+    else:
+        existing = find_double_submit(organisation, data, now)
     if existing is not None:
         return Received(ticket=existing, status_token="", duplicate=True)
     token = secrets.token_urlsafe(32)
