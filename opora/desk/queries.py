@@ -12,27 +12,43 @@ from opora.tickets import access
 from opora.tickets.clock_queries import any_overdue_q
 from opora.tickets.models import Extension, ExtensionState, Ticket
 
-_LIST_FIELDS = ("organisation", "assignee")
+# What a list row shows (`desk:summary`, the clocks, the assignee) and what access needs: a page of requests
+# builds only these, not every column of each request and its assignee.
+_ROW_FIELDS = (
+    "organisation",
+    "number",
+    "urgent",
+    "request_type",
+    "received_at",
+    "channel",
+    "author_name",
+    "author_role",
+    "school_class",
+    "description",
+    "state",
+    "routed_role",
+    *(f"{clock}_{moment}" for clock in ("dispatch", "take", "resolve") for moment in ("due_at", "met_at")),
+    "resolve_extended",
+    "assignee__username",
+    "assignee__first_name",
+    "assignee__last_name",
+)
+
+
+def list_rows(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    return tickets.select_related("organisation", "assignee").only(*_ROW_FIELDS)
 
 
 def dispatch_queue(user: User | AnonymousUser, org: Organisation) -> QuerySet[Ticket]:
-    return (
-        access.visible_tickets(user, org)
-        .filter(state=State.RECEIVED)
-        .select_related(*_LIST_FIELDS)
-        .order_by("-urgent", "received_at")
-    )
+    return list_rows(access.visible_tickets(user, org).filter(state=State.RECEIVED)).order_by("-urgent", "received_at")
 
 
 def my_queue(user: User | AnonymousUser, org: Organisation) -> QuerySet[Ticket]:
     roles = [str(r) for r in roles_in(user, org) & SPECIALIST_ROLES]
     mine = Q(assignee=user) | Q(assignee__isnull=True, routed_role__in=roles)
-    return (
-        Ticket.objects.filter(organisation=org, state__in=[State.ROUTED, State.IN_WORK])
-        .filter(mine)
-        .select_related(*_LIST_FIELDS)
-        .order_by("-urgent", "state", "take_due_at", "resolve_due_at")
-    )
+    return list_rows(
+        Ticket.objects.filter(organisation=org, state__in=[State.ROUTED, State.IN_WORK]).filter(mine)
+    ).order_by("-urgent", "state", "take_due_at", "resolve_due_at")
 
 
 def staff_of(org: Organisation, roles: list[str] | None = None) -> QuerySet[User]:

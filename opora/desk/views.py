@@ -120,7 +120,7 @@ def control(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     now = timezone.now()
     tickets = filter_tickets(access.visible_tickets(request.user, org), request.GET, now, org)
-    page = _page(request, tickets.select_related("organisation", "assignee").order_by("-urgent", "-received_at"))
+    page = _page(request, queries.list_rows(tickets).order_by("-urgent", "-received_at"))
     filters = {key: request.GET.get(key, "") for key in PARAMS}
     query = request.GET.copy()
     query.pop("page", None)
