@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import connection
 
-from opora.accounts.models import Organisation
+from opora.accounts.models import Membership, Organisation
 from opora.tickets.models import Ticket, TicketEvent, TicketWatch
 from opora.tickets.services.clocks import EVENT_COLUMNS
 
@@ -30,7 +30,9 @@ def _pick(rng: random.Random, weighted: list[tuple[str, int]]) -> str:
     return rng.choices([v for v, _ in weighted], weights=[w for _, w in weighted])[0]
 
 
-def _ticket(rng: random.Random, org: Organisation, n: int, received: datetime, state: str) -> dict[str, Any]:
+def _ticket(
+    rng: random.Random, org: Organisation, n: int, received: datetime, state: str, staff: dict[str, list[int]]
+) -> dict[str, Any]:
     kind = _pick(rng, TYPES)
     routed = received + timedelta(minutes=rng.expovariate(1 / 12)) if state != "received" else None
     taken = routed + timedelta(minutes=rng.expovariate(1 / 15)) if routed and state in ("in_work", "resolved") else None
@@ -57,7 +59,8 @@ def _ticket(rng: random.Random, org: Organisation, n: int, received: datetime, s
         "received_at": received,
         "state": state,
         "routed_role": ROLE_OF[kind] if routed else "",
-        "assignee_id": None,
+        # Whoever took it in holds it, as in a school: each specialist carries a share of the history.
+        "assignee_id": rng.choice(staff[ROLE_OF[kind]]) if taken and staff.get(ROLE_OF[kind]) else None,
         "routed_at": routed,
         "first_routed_at": routed,
         "taken_at": taken,
@@ -130,6 +133,9 @@ def seed(
 ) -> None:
     """`count` tickets spread over `span` before `now`; `due` of them have a clock event due now."""
     rng = random.Random(seed)
+    staff: dict[str, list[int]] = {}
+    for role, user_id in Membership.objects.filter(organisation=org, is_active=True).values_list("role", "user_id"):
+        staff.setdefault(role, []).append(user_id)
     columns = [f.column for f in Ticket._meta.concrete_fields]
     watch_columns = [f.column for f in TicketWatch._meta.concrete_fields]
     start = Ticket.objects.order_by("-id").values_list("id", flat=True).first() or 0
@@ -150,7 +156,7 @@ def seed(
                 state = "in_work" if rng.random() < open_share else _pick(rng, STATES)
             else:
                 state = _pick(rng, STATES if now - received < RECENT else CLOSED)
-            row = _ticket(rng, org, n, received, state)
+            row = _ticket(rng, org, n, received, state, staff)
             row["id"] = n
             tickets.append(tuple(row[c] for c in columns))
             # Nothing yet warned or breached; the first `due` are the watcher's to look at now.

@@ -1,9 +1,11 @@
 """The lists staff work from; each is one query for the page plus one count, whatever its size."""
 
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from opora.accounts.models import Membership, Organisation
 from opora.accounts.roles import roles_in
@@ -58,24 +60,25 @@ def staff_of(org: Organisation, roles: list[str] | None = None) -> QuerySet[User
     return User.objects.filter(pk__in=memberships.values("user_id")).order_by("last_name", "first_name", "username")
 
 
+def assigned_count(org: Organisation, **conditions: Any) -> Coalesce:
+    """How many of a person's requests in the school meet the conditions. A subquery per person, read through
+    an index that starts with the assignee: a specialist's years of resolved requests are never scanned."""
+    rows = (
+        Ticket.objects.filter(assignee=OuterRef("pk"), organisation=org, **conditions)
+        .order_by()
+        .values("assignee")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
 def workload(org: Organisation, now: datetime) -> QuerySet[User]:
     open_states = [str(s) for s in OPEN_STATES]
     return staff_of(org, [str(r) for r in SPECIALIST_ROLES]).annotate(
-        open_count=Count(
-            "assigned_tickets", filter=Q(assigned_tickets__organisation=org, assigned_tickets__state__in=open_states)
-        ),
-        in_work=Count(
-            "assigned_tickets", filter=Q(assigned_tickets__organisation=org, assigned_tickets__state=State.IN_WORK)
-        ),
-        overdue=Count(
-            "assigned_tickets",
-            filter=Q(
-                assigned_tickets__organisation=org,
-                assigned_tickets__state__in=open_states,
-                assigned_tickets__resolve_met_at__isnull=True,
-                assigned_tickets__resolve_due_at__lt=now,
-            ),
-        ),
+        open_count=assigned_count(org, state__in=open_states),
+        in_work=assigned_count(org, state=State.IN_WORK),
+        overdue=assigned_count(org, state__in=open_states, resolve_met_at__isnull=True, resolve_due_at__lt=now),
     )
 
 

@@ -98,6 +98,12 @@ class Ticket(models.Model):
             models.Index(fields=["organisation", "request_type", "received_at"]),
             models.Index(fields=["organisation", "routed_role", "state"]),
             models.Index(fields=["assignee", "state"]),
+            # Each specialist's requests resolved this week, on the dashboard.
+            models.Index(
+                fields=["assignee", "resolved_at"],
+                condition=Q(resolved_at__isnull=False),
+                name="ticket_resolved_by_idx",
+            ),
             # The dispatcher queue in its own order, over received requests only.
             models.Index(
                 fields=["organisation", "-urgent", "received_at"],
