@@ -176,7 +176,7 @@ def staff_mail(events: list[ClockEvent], now: datetime) -> list[int]:
 
 
 def _send(ids: list[int]) -> None:
-    """In tasks of a few hundred messages each, so that several workers share a large batch."""
+    """In tasks of up to `TASK_SIZE` messages each, so that several workers share a large batch."""
     from .tasks import send_messages
 
     for start in range(0, len(ids), TASK_SIZE):
@@ -207,7 +207,6 @@ def _fan_out_row(organisation_id: int, event_ids: list[int], now: datetime) -> t
     subject = f"Уведомления сотрудникам о сроках: {len(event_ids)}"
     context = Json(json.dumps({"clock_events": event_ids}))
     key = f"{FAN_OUT}:clocks:{event_ids[0]}:{event_ids[-1]}"
-    state = OutboxState.PENDING
     return (
         organisation_id,
         None,
@@ -219,7 +218,7 @@ def _fan_out_row(organisation_id: int, event_ids: list[int], now: datetime) -> t
         "",
         context,
         key,
-        state,
+        OutboxState.PENDING,
         0,
         now,
         None,
