@@ -73,13 +73,32 @@ def assigned_count(org: Organisation, **conditions: Any) -> Coalesce:
     return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
 
-def workload(org: Organisation, now: datetime) -> QuerySet[User]:
+def specialists(org: Organisation) -> QuerySet[User]:
+    return staff_of(org, [str(r) for r in SPECIALIST_ROLES])
+
+
+def workload(org: Organisation, now: datetime, people: QuerySet[User] | None = None) -> list[User]:
+    """Each specialist (or each of `people`) with their open, in-work and overdue counts. The counts come from
+    one pass over the school's open requests, grouped by assignee: however long anyone's history, and however
+    many specialists, the page reads only what is open now."""
     open_states = [str(s) for s in OPEN_STATES]
-    return staff_of(org, [str(r) for r in SPECIALIST_ROLES]).annotate(
-        open_count=assigned_count(org, state__in=open_states),
-        in_work=assigned_count(org, state=State.IN_WORK),
-        overdue=assigned_count(org, state__in=open_states, resolve_met_at__isnull=True, resolve_due_at__lt=now),
-    )
+    staff = list(people if people is not None else specialists(org))
+    counts: dict[int, dict[str, Any]] = {
+        row["assignee"]: dict(row)
+        for row in Ticket.objects.filter(organisation=org, state__in=open_states, assignee__isnull=False)
+        .values("assignee")
+        .annotate(
+            open_count=Count("pk"),
+            in_work=Count("pk", filter=Q(state=State.IN_WORK)),
+            overdue=Count("pk", filter=Q(resolve_met_at__isnull=True, resolve_due_at__lt=now)),
+        )
+        .order_by()
+    }
+    for person in staff:
+        row = counts.get(person.pk, {})
+        for name in ("open_count", "in_work", "overdue"):
+            setattr(person, name, row.get(name, 0))
+    return staff
 
 
 def headline_counts(org: Organisation, now: datetime) -> dict[str, int]:

@@ -128,7 +128,7 @@ def control(request: HttpRequest) -> HttpResponse:
         "page": page,
         "rows": _rows(request, page, now, ClockKind.RESOLVE),
         "counts": queries.headline_counts(org, now),
-        "workload": list(queries.workload(org, now)),
+        "workload": queries.workload(org, now),
         "extensions": list(queries.pending_extensions(org)),
         "filters": filters,
         "query": query.urlencode(),

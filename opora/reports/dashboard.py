@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncHour
 
 from opora.accounts.models import Organisation
-from opora.desk.queries import assigned_count, workload
+from opora.desk.queries import assigned_count, specialists, workload
 from opora.domain.enums import OPEN_STATES, RequestType, State
 from opora.notify.models import Outbox, OutboxState
 from opora.tickets.clock_queries import KINDS, breached_q, due_between_q, met_q, overdue_now_q
@@ -74,7 +74,8 @@ def period_figures(org: Organisation, since: datetime, now: datetime) -> dict[st
 
 
 def specialist_load(org: Organisation, now: datetime, week_start: datetime) -> list[Any]:
-    return list(workload(org, now).annotate(resolved_week=assigned_count(org, resolved_at__gte=week_start)))
+    people = specialists(org).annotate(resolved_week=assigned_count(org, resolved_at__gte=week_start))
+    return workload(org, now, people)
 
 
 def _hours(org: Organisation, since: datetime, now: datetime) -> list[dict[str, Any]]:
