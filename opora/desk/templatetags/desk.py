@@ -52,7 +52,7 @@ def clock(view: ClockView) -> SafeString:
 @register.simple_tag
 def summary(row: dict[str, Any]) -> SafeString:
     """One request in a list: number, type, time, and the author's words only to those allowed (`content`).
-    A tag for the same reason as `clock`: an included template per row was an eighth of a list page."""
+    A tag for the same reason as `clock`: an included template costs a render of its own for every row."""
     ticket = row["ticket"]
     urgent = format_html(' <span class="badge text-bg-danger">{}</span>', _("срочно")) if ticket.urgent else ""
     head = format_html(
