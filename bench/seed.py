@@ -193,9 +193,8 @@ def seed(
             "SELECT setval(pg_get_serial_sequence('tickets_ticket', 'id'), (SELECT max(id) FROM tickets_ticket))"
         )
         # As autovacuum would after a day's work: statistics, and the visibility map for index-only scans.
-        cursor.execute("VACUUM ANALYZE tickets_ticket")
-        cursor.execute("VACUUM ANALYZE tickets_ticketevent")
-        cursor.execute("VACUUM ANALYZE tickets_ticketwatch")
+        for table in TABLES:
+            cursor.execute(f"VACUUM ANALYZE {table}")
 
 
 def event_count() -> int:
