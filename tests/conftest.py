@@ -1,14 +1,55 @@
 """Personas: who is who at School No. 5, and one outsider from another school."""
 
-from typing import Any
+import faulthandler
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TextIO
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 
 from opora.accounts.models import Organisation
 from opora.domain.enums import ServiceRole
 
 from .factories import make_school, make_staff
+
+# A test that runs this long is stuck: the process prints every thread's stack and exits, so the run fails
+# with the place it hung instead of waiting for the CI's own limit. faulthandler's watchdog is a C thread, so
+# it fires even when the stuck threads hold the interpreter lock.
+HANG_LIMIT_S = 300
+_hang_report: list[TextIO] = []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Hashing passwords properly is slow by design; tests don't need that.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)
+    _forget_last_test_database()
+    # pytest captures descriptor 2 during each test; the report goes to the terminal's own copy of it.
+    _hang_report.append(os.fdopen(os.dup(2), "w"))
+
+
+def _forget_last_test_database() -> None:
+    """A SQLite test database left from an earlier run may keep its write-ahead log beside it; a new
+    database of the same name must not start from that log."""
+    name = settings.DATABASES["default"].get("TEST", {}).get("NAME")
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3" or not name:
+        return
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    base = f"{name}_{worker}" if worker else str(name)
+    for leftover in (base, f"{base}-wal", f"{base}-shm"):
+        Path(leftover).unlink(missing_ok=True)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Iterator[None]:
+    faulthandler.dump_traceback_later(HANG_LIMIT_S, exit=True, file=_hang_report[0])
+    try:
+        return (yield)
+    finally:
+        faulthandler.cancel_dump_traceback_later()
 
 
 @pytest.fixture(autouse=True)
@@ -83,10 +124,3 @@ def dmitry(school: Organisation) -> User:
 def oscar(other_school: Organisation) -> User:
     """Head of another school: must never see School No. 5."""
     return make_staff(other_school, "oscar", ServiceRole.HEAD)
-
-
-def pytest_configure(config: Any) -> None:
-    from django.conf import settings
-
-    # Hashing passwords properly is slow by design; tests don't need that.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -3,15 +3,11 @@ except under CI (CI=true), where a skip would hide a broken browser suite and so
 
 import os
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.servers.basehttp import ThreadedWSGIServer
-from django.db import connection
-from django.test.testcases import LiveServerThread
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 LAUNCH_ARGS = [
@@ -24,27 +20,6 @@ LAUNCH_ARGS = [
     "--no-first-run",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
-
-
-class _OneViewAtATime(ThreadedWSGIServer):
-    """On SQLite the test database lives in memory, and every request thread of the live server shares the
-    test's one connection to it. A CI run hung with two views stuck in queries on that connection at once,
-    while the dashboard's charts loaded (their queries call Django's date functions, written in Python, from
-    inside SQLite). So there the views run one at a time; connections are still served by threads, and
-    PostgreSQL runs keep full concurrency."""
-
-    def set_app(self, application: Any) -> None:
-        turn = threading.Lock()
-
-        def one_at_a_time(environ: Any, start_response: Any) -> Any:
-            with turn:
-                return application(environ, start_response)
-
-        super().set_app(one_at_a_time)
-
-
-if connection.vendor == "sqlite":
-    LiveServerThread.server_class = _OneViewAtATime
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
