@@ -124,11 +124,12 @@ def control(request: HttpRequest) -> HttpResponse:
     filters = {key: request.GET.get(key, "") for key in PARAMS}
     query = request.GET.copy()
     query.pop("page", None)
+    school, people = queries.open_counts(org, now)
     context = {
         "page": page,
         "rows": _rows(request, page, now, ClockKind.RESOLVE),
-        "counts": queries.headline_counts(org, now),
-        "workload": queries.workload(org, now),
+        "counts": school,
+        "workload": queries.workload(org, now, counts=people),
         "extensions": list(queries.pending_extensions(org)),
         "filters": filters,
         "query": query.urlencode(),

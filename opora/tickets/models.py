@@ -116,12 +116,17 @@ class Ticket(models.Model):
                 include=["state", "request_type", "channel"],
                 name="ticket_control_order_idx",
             ),
-            # The live counts look only at open requests.
+            # The live counts look only at open requests, the school's and each specialist's, and find all
+            # they count in this small index without reading the table.
             models.Index(
                 fields=["organisation", "state", "routed_role"],
-                include=["urgent", *(f"{k}_{s}_at" for k in ("dispatch", "take", "resolve") for s in ("due", "met"))],
+                include=[
+                    "urgent",
+                    "assignee",
+                    *(f"{k}_{s}_at" for k in ("dispatch", "take", "resolve") for s in ("due", "met")),
+                ],
                 condition=Q(state__in=["received", "routed", "in_work"]),
-                name="ticket_open_idx",
+                name="ticket_open_load_idx",
             ),
             # Specialist queues, in their own order; who it belongs to is in the index, so the page's rows and
             # its count are found without reading the table.

@@ -54,3 +54,22 @@ def test_the_head_sees_the_same_load_on_the_list(client, school, dina, egor, ele
         response = client.get("/desk/control/")
     [person] = [p for p in response.context["workload"] if p.username == "egor"]
     assert (person.open_count, person.in_work, person.overdue) == (1, 1, 0)
+
+
+def test_the_heads_figures_count_the_school_once_whoever_holds_each_request(
+    client, school, other_school, dina, egor, elena
+) -> None:
+    submit(school, now=NOW - timedelta(hours=1))  # waiting past its 30 minutes
+    urgent = "Ему «всё надоело», не хочет заниматься."
+    submit(school, now=NOW, request_type="psychologist", description=urgent)  # urgent, straight to the psychologist
+    services.route(submit(school, now=NOW - timedelta(hours=2)), actor=dina, role=ServiceRole.TECHNICIAN, now=NOW)
+    taken(school, dina, egor, NOW - timedelta(hours=2))  # in work, in time
+    taken(school, dina, egor, NOW - timedelta(days=2))  # in work, past its 24 hours
+    resolved(school, dina, egor, NOW - timedelta(days=3))  # closed: counted nowhere
+    submit(other_school, now=NOW - timedelta(hours=1))  # another school's
+    with time_machine.travel(NOW, tick=False):
+        client.force_login(elena)
+        response = client.get("/desk/control/")
+    assert response.context["counts"] == {"received": 1, "routed": 2, "in_work": 2, "overdue": 2, "urgent": 1}
+    [person] = [p for p in response.context["workload"] if p.username == "egor"]
+    assert (person.open_count, person.in_work, person.overdue) == (2, 2, 1)
