@@ -104,7 +104,8 @@ def open_counts(org: Organisation, now: datetime) -> tuple[dict[str, int], dict[
     )
     school = dict.fromkeys(_HEADLINE, 0)
     people: dict[int, dict[str, int]] = {}
-    for row in rows:
+    for found in rows:
+        row: dict[str, Any] = dict(found)
         for name in _HEADLINE:
             school[name] += row[name]
         if row["assignee"] is not None:
