@@ -1,10 +1,13 @@
 from datetime import timedelta
 
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from opora.intake import abuse
 from opora.intake.forms import sign_started
 from opora.tickets.models import Ticket
+from opora.tickets.services.intake import find_double_submit
 
 from ..factories import intake, submit
 from .helpers import form_data
@@ -98,3 +101,28 @@ def test_the_screen_finds_the_same_text_from_the_same_contact_within_ten_minutes
     assert abuse.screen(school, again, None, now).double_of == sent.pk
     assert abuse.screen(school, again, None, now + timedelta(minutes=2)).double_of is None
     assert abuse.screen(school, intake(phone="+7 903 555-12-34", description="Другое"), None, now).double_of is None
+
+
+PHONES = ["", "+7 903 555-12-34", "8 (903) 555 12 34", "+7 916 000-00-01", "12"]
+EMAILS = ["", "mama@example.ru", " Mama@Example.RU ", "papa@example.ru"]
+TEXTS = ["Нет урока", "  Нет урока ", "Другое"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    phone=st.sampled_from(PHONES),
+    email=st.sampled_from(EMAILS),
+    text=st.sampled_from(TEXTS),
+    minutes_ago=st.integers(0, 12),
+)
+def test_the_screen_and_the_service_agree_on_what_is_pressed_twice(school, phone, email, text, minutes_ago) -> None:
+    now = timezone.now()
+    if not Ticket.objects.exists():
+        for n, (sent_phone, sent_email) in enumerate([(PHONES[1], ""), ("", EMAILS[1]), (PHONES[3], EMAILS[3])]):
+            submit(
+                school, now=now - timedelta(minutes=3 + 4 * n), phone=sent_phone, email=sent_email, description=TEXTS[0]
+            )
+    later = now + timedelta(minutes=minutes_ago - 6)
+    data = intake(phone=phone, email=email, description=text)
+    found = find_double_submit(school, data, later)
+    assert abuse.screen(school, data, None, later).double_of == (found.pk if found else None)
