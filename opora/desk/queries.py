@@ -1,10 +1,11 @@
 """The lists staff work from; each is one query for the page plus one count, whatever its size."""
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from opora.accounts.models import Membership, Organisation
@@ -77,6 +78,15 @@ def specialists(org: Organisation) -> QuerySet[User]:
     return staff_of(org, [str(r) for r in SPECIALIST_ROLES])
 
 
+def staff_and_specialists(org: Organisation) -> tuple[list[User], list[User]]:
+    """The school's staff, and those of them who are specialists, in one query: the head's list shows both."""
+    specialist = Membership.objects.filter(
+        organisation=org, is_active=True, user=OuterRef("pk"), role__in=[str(r) for r in SPECIALIST_ROLES]
+    )
+    rows = list(staff_of(org).annotate(is_specialist=Exists(specialist)))
+    return list[User](rows), [person for person in rows if person.is_specialist]
+
+
 _HEADLINE = ("received", "routed", "in_work", "overdue", "urgent")
 _PERSONAL = ("open_count", "in_work", "overdue")
 
@@ -120,7 +130,7 @@ def open_counts(org: Organisation, now: datetime) -> tuple[dict[str, int], dict[
 def workload(
     org: Organisation,
     now: datetime,
-    people: QuerySet[User] | None = None,
+    people: Iterable[User] | None = None,
     counts: dict[int, dict[str, int]] | None = None,
 ) -> list[User]:
     """Each specialist (or each of `people`) with their open, in-work and overdue counts, taken from

@@ -124,16 +124,17 @@ def control(request: HttpRequest) -> HttpResponse:
     filters = {key: request.GET.get(key, "") for key in PARAMS}
     query = request.GET.copy()
     query.pop("page", None)
-    school, people = queries.open_counts(org, now)
+    school, load = queries.open_counts(org, now)
+    staff, specialists = queries.staff_and_specialists(org)
     context = {
         "page": page,
         "rows": _rows(request, page, now, ClockKind.RESOLVE),
         "counts": school,
-        "workload": queries.workload(org, now, counts=people),
+        "workload": queries.workload(org, now, specialists, counts=load),
         "extensions": list(queries.pending_extensions(org)),
         "filters": filters,
         "query": query.urlencode(),
-        "staff": list(queries.staff_of(org)),
+        "staff": staff,
         "can_decide": ServiceRole.HEAD in roles_in(request.user, org),
         "state_choices": choices(STATE),
         "type_choices": choices(REQUEST_TYPE),

@@ -71,7 +71,7 @@ def test_control_costs_the_same(client, school, elena, count, django_assert_num_
     many(school, count)
     client.force_login(elena)
     client.get("/desk/control/")
-    with django_assert_num_queries(10):  # one grouped pass over the open requests gives the headline and the load
+    with django_assert_num_queries(9):  # one grouped pass over the open requests: the figures and the load
         response = client.get("/desk/control/", {"state": "received", "type": "ejournal"})
     assert response.context["page"].paginator.count == count
     assert response.context["counts"]["received"] == count

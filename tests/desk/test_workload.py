@@ -73,3 +73,7 @@ def test_the_heads_figures_count_the_school_once_whoever_holds_each_request(
     assert response.context["counts"] == {"received": 1, "routed": 2, "in_work": 2, "overdue": 2, "urgent": 1}
     [person] = [p for p in response.context["workload"] if p.username == "egor"]
     assert (person.open_count, person.in_work, person.overdue) == (2, 2, 1)
+    staff = {p.username for p in response.context["staff"]}
+    assert {"dina", "egor", "elena"} <= staff  # anyone can be filtered by
+    # Only those who handle requests carry a load: the head does (requests of her own type), the site admin not.
+    assert {p.username for p in response.context["workload"]} == {"egor", "elena"}
