@@ -36,7 +36,8 @@ def _page(request: HttpRequest, qs: Any) -> Any:
     return CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _rows(request: HttpRequest, page: Any, now: Any, clock: ClockKind) -> list[dict[str, Any]]:
+def _rows(request: HttpRequest, page: Any, now: Any, clock: ClockKind, resolve: bool = False) -> list[dict[str, Any]]:
+    """`resolve`: the row shows its resolution clock as well as `clock` (a specialist's queue does)."""
     # Each label translated once per page: a model's get_…_display() hashes every lazily translated choice
     # on every call, which was a large part of rendering a list.
     words = {name: {str(key): str(label) for key, label in table.items()} for name, table in _LABELS.items()}
@@ -45,7 +46,7 @@ def _rows(request: HttpRequest, page: Any, now: Any, clock: ClockKind) -> list[d
             "ticket": t,
             "content": access.can_see_content(request.user, t),
             "clock": clock_view(t, clock, now),
-            "resolve": clock_view(t, ClockKind.RESOLVE, now),
+            **({"resolve": clock_view(t, ClockKind.RESOLVE, now)} if resolve else {}),
             **{name: words[name].get(getattr(t, field), getattr(t, field)) for name, field in _LABELLED.items()},
         }
         for t in page
@@ -108,7 +109,7 @@ def mine(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     now = timezone.now()
     page = _page(request, queries.my_queue(request.user, org))
-    rows = _rows(request, page, now, ClockKind.TAKE)
+    rows = _rows(request, page, now, ClockKind.TAKE, resolve=True)
     template = "desk/_mine_rows.html" if request.htmx else "desk/mine.html"  # type: ignore[attr-defined]
     return render(request, template, {"page": page, "rows": rows, "now": now})
 

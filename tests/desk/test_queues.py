@@ -134,3 +134,15 @@ def test_every_list_names_types_channels_roles_and_states_in_words(client, schoo
         body = client.get(path).content.decode()
         for word in words:
             assert word in body, (path, word)
+
+
+def test_a_specialist_sees_both_deadlines_of_each_request(client, school, dina, egor) -> None:
+    now = timezone.now()
+    routed = services.route(submit(school, now=now), actor=dina, role=ServiceRole.EJOURNAL_ADMIN, now=now)
+    client.force_login(egor)
+    response = client.get("/desk/mine/")
+    [row] = response.context["rows"]
+    assert row["ticket"] == routed
+    assert (row["clock"].kind, row["resolve"].kind) == ("take", "resolve")
+    body = response.content.decode()
+    assert "Взять в работу:" in body and "Отработать:" in body
