@@ -4,6 +4,7 @@ import functools
 import itertools
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -16,7 +17,7 @@ from opora.desk.filters import PARAMS, filter_tickets
 from opora.domain.enums import OPEN_STATES, AuthorRole, Channel, RequestType
 from opora.tickets.models import Extension, Ticket
 
-from .figures import EXTENSION_EXPRESSIONS, ClauseReport, assemble, clause_report, count_expressions
+from .figures import EXTENSION_EXPRESSIONS, ClauseReport, assemble, breakdown, clause_report, count_expressions
 from .models import EXTENSION_COUNTS, TICKET_COUNTS, DayFigures
 from .rollup import current_days, day_bounds, route_histogram, stale_days
 
@@ -48,29 +49,64 @@ def rollable(params: Params) -> bool:
     return _period(params) is not None and not any(_value(params, k) for k in PARAMS if k not in answerable)
 
 
-def clause_report_for(params: Params, org: Organisation, now: datetime) -> ClauseReport:
-    """The same report as `clause_report` over `filter_tickets(params)`, in a number of queries that does not
-    grow with the number of days."""
+@dataclass(frozen=True)
+class Split:
+    """Which of a report's requests the roll-up answers and which are counted live."""
+
+    rollable: bool  # the filters are ones the roll-up's rows can answer
+    rows: QuerySet[DayFigures] | None  # the fresh rolled days' rows, if there are any
+    live: QuerySet[Ticket]  # the rest: open requests, today, days not rolled up or stale; all if not rollable
+
+
+def split(params: Params, org: Organisation, now: datetime) -> Split:
     qs = filter_tickets(Ticket.objects.filter(organisation=org), params, now, org)
     period = _period(params)
     if period is None or not rollable(params):
-        return clause_report(qs, org, now)
+        return Split(rollable=False, rows=None, live=qs)
     start, end = period
     rolled = list(current_days(org, start, end).values_list("pk", "day", "computed_at"))
     stale = stale_days(org, {day: computed_at for _, day, computed_at in rolled})
     fresh = {day for _, day, _ in rolled if day not in stale}
+    if not fresh:
+        return Split(rollable=True, rows=None, live=qs)
     ids = [pk for pk, day, _ in rolled if day in fresh]
     rows = DayFigures.objects.filter(rolled_day_id__in=ids, **_dimensions(params))
+    return Split(rollable=True, rows=rows, live=qs.filter(Q(state__in=_OPEN) | _unrolled(org, fresh)))
+
+
+def clause_report_for(params: Params, org: Organisation, now: datetime, found: Split | None = None) -> ClauseReport:
+    """The same report as `clause_report` over `filter_tickets(params)`, in a number of queries that does not
+    grow with the number of days. `found`: the split, when the caller has already made it."""
+    found = found or split(params, org, now)
+    if not found.rollable:
+        return clause_report(found.live, org, now)
     counts = dict.fromkeys((*TICKET_COUNTS, *EXTENSION_COUNTS), 0)
-    if ids:
-        summed = rows.aggregate(**{name: Coalesce(Sum(name), 0) for name in counts})
+    if found.rows is not None:
+        summed = found.rows.aggregate(**{name: Coalesce(Sum(name), 0) for name in counts})
         counts = {name: summed[name] for name in counts}
-    live = qs.filter(Q(state__in=_OPEN) | _unrolled(org, fresh)) if fresh else qs
-    _add(counts, live.aggregate(**count_expressions(org, now)))
-    _add(counts, Extension.objects.filter(ticket__in=live).aggregate(**EXTENSION_EXPRESSIONS))
-    live_seconds = {found["_seconds"]: found["_n"] for found in route_histogram(live)}
-    median, p90 = _Ranks(rows if ids else None, live_seconds).find(FRACTIONS)
+    _add(counts, found.live.aggregate(**count_expressions(org, now)))
+    _add(counts, Extension.objects.filter(ticket__in=found.live).aggregate(**EXTENSION_EXPRESSIONS))
+    live_seconds = {row["_seconds"]: row["_n"] for row in route_histogram(found.live)}
+    median, p90 = _Ranks(found.rows, live_seconds).find(FRACTIONS)
     return assemble({k: counts[k] for k in TICKET_COUNTS}, {k: counts[k] for k in EXTENSION_COUNTS}, median, p90)
+
+
+def breakdown_for(found: Split, field: str, now: datetime) -> list[dict[str, Any]]:
+    """`figures.breakdown` by one of the roll-up's own dimensions (type, channel, author role), the fresh days
+    read from their rows: over a year the page groups the open and recent requests, not the whole year's."""
+    live = breakdown(found.live, field, now)
+    if found.rows is None:
+        return live
+    summed = found.rows.values(field).annotate(
+        total=Sum("total"), resolved=Sum("resolved"), breached=Sum("resolve_breached")
+    )
+    totals: dict[str, dict[str, int]] = {}
+    for row in itertools.chain(summed.order_by(), live):
+        into = totals.setdefault(row[field], dict.fromkeys(("total", "resolved", "breached"), 0))
+        for name in into:
+            into[name] += row[name]
+    rows = [{field: key, **counts} for key, counts in totals.items()]
+    return sorted(rows, key=lambda row: (-row["total"], row[field]))
 
 
 def _dimensions(params: Params) -> dict[str, str]:

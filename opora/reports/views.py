@@ -18,9 +18,8 @@ from opora.tickets import access
 from opora.tickets.labels import AUTHOR_ROLE, CHANNEL, REQUEST_TYPE, choices
 from opora.tickets.models import Ticket
 
-from . import charts, dashboard, exports, figures
+from . import charts, dashboard, exports, figures, rolled
 from .register import register_pdf
-from .rolled import clause_report_for
 
 
 def _org(request: HttpRequest) -> Organisation:
@@ -97,8 +96,9 @@ def clauses(request: HttpRequest) -> HttpResponseBase:
     params = request.GET.copy()
     params.setdefault("from", start.isoformat())
     params.setdefault("to", end.isoformat())
+    found = rolled.split(params, org, now)
     qs = filter_tickets(Ticket.objects.filter(organisation=org), params, now, org)
-    report = clause_report_for(params, org, now)
+    report = rolled.clause_report_for(params, org, now, found)
     fmt = request.GET.get("format")
     if fmt in {"csv", "xlsx"}:
         rows = report_rows(report)
@@ -113,10 +113,10 @@ def clauses(request: HttpRequest) -> HttpResponseBase:
         "end": end,
         "query": query,
         "filters": {key: params.get(key, "") for key in PARAMS},
-        "by_type": figures.breakdown(qs, "request_type", now),
-        "by_role": figures.breakdown(qs, "author_role", now),
+        "by_type": rolled.breakdown_for(found, "request_type", now),
+        "by_role": rolled.breakdown_for(found, "author_role", now),
         "by_class": figures.breakdown(qs.exclude(school_class=""), "school_class", now, limit=10),
-        "by_channel": figures.breakdown(qs, "channel", now),
+        "by_channel": rolled.breakdown_for(found, "channel", now),
         "by_specialist": figures.breakdown(qs.exclude(assignee=None), "assignee", now),
         "staff_labels": {u.pk: u.get_full_name() or u.username for u in staff_of(org)},
         "type_labels": dict(choices(REQUEST_TYPE)),  # keys are the stored values
