@@ -142,14 +142,18 @@ def assemble(
     )
 
 
-def breakdown(qs: QuerySet[Ticket], field: str, now: datetime, limit: int | None = None) -> list[dict[str, Any]]:
+def breakdown(
+    qs: QuerySet[Ticket], fields: str | tuple[str, ...], now: datetime, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """Requests, resolved and resolution breached, by one field (most first) or by several at once."""
+    by = (fields,) if isinstance(fields, str) else fields
     rows = (
-        qs.values(field)
+        qs.values(*by)
         .annotate(
             total=Count("id"),
             resolved=Count("id", filter=Q(state=State.RESOLVED)),
             breached=Count("id", filter=breached_q("resolve", now)),
         )
-        .order_by("-total", field)
+        .order_by("-total", *by)
     )
     return list(rows[:limit] if limit else rows)

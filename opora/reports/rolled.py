@@ -91,22 +91,30 @@ def clause_report_for(params: Params, org: Organisation, now: datetime, found: S
     return assemble({k: counts[k] for k in TICKET_COUNTS}, {k: counts[k] for k in EXTENSION_COUNTS}, median, p90)
 
 
-def breakdown_for(found: Split, field: str, now: datetime) -> list[dict[str, Any]]:
-    """`figures.breakdown` by one of the roll-up's own dimensions (type, channel, author role), the fresh days
-    read from their rows: over a year the page groups the open and recent requests, not the whole year's."""
-    live = breakdown(found.live, field, now)
-    if found.rows is None:
-        return live
-    summed = found.rows.values(field).annotate(
-        total=Sum("total"), resolved=Sum("resolved"), breached=Sum("resolve_breached")
-    )
-    totals: dict[str, dict[str, int]] = {}
-    for row in itertools.chain(summed.order_by(), live):
-        into = totals.setdefault(row[field], dict.fromkeys(("total", "resolved", "breached"), 0))
-        for name in into:
-            into[name] += row[name]
-    rows = [{field: key, **counts} for key, counts in totals.items()]
-    return sorted(rows, key=lambda row: (-row["total"], row[field]))
+DIMENSIONS = ("request_type", "channel", "author_role")
+_BREAKDOWN = ("total", "resolved", "breached")
+
+
+def breakdowns_for(found: Split, now: datetime) -> dict[str, list[dict[str, Any]]]:
+    """`figures.breakdown` by each of the roll-up's own dimensions (type, channel, author role), in two queries:
+    the fresh days' rows summed, and the rest grouped live by all three at once. Over a year the page groups
+    the open and recent requests, not the whole year's."""
+    grouped = breakdown(found.live, DIMENSIONS, now)
+    if found.rows is not None:
+        summed = found.rows.values(*DIMENSIONS).annotate(
+            total=Sum("total"), resolved=Sum("resolved"), breached=Sum("resolve_breached")
+        )
+        grouped = [*grouped, *summed.order_by()]
+    found_by: dict[str, list[dict[str, Any]]] = {}
+    for field in DIMENSIONS:
+        totals: dict[str, dict[str, int]] = {}
+        for row in grouped:
+            into = totals.setdefault(row[field], dict.fromkeys(_BREAKDOWN, 0))
+            for name in _BREAKDOWN:
+                into[name] += row[name]
+        ordered = sorted(totals.items(), key=lambda item: (-item[1]["total"], item[0]))
+        found_by[field] = [{field: key, **counts} for key, counts in ordered]
+    return found_by
 
 
 def _dimensions(params: Params) -> dict[str, str]:

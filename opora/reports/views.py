@@ -107,16 +107,17 @@ def clauses(request: HttpRequest) -> HttpResponseBase:
             return exports.csv_response(["Показатель", "Значение"], rows, name)
         return exports.xlsx_response(["Показатель", "Значение"], rows, name, "Отчёт")
     query = params.urlencode()
+    by = rolled.breakdowns_for(found, now)
     context = {
         "report": report,
         "start": start,
         "end": end,
         "query": query,
         "filters": {key: params.get(key, "") for key in PARAMS},
-        "by_type": rolled.breakdown_for(found, "request_type", now),
-        "by_role": rolled.breakdown_for(found, "author_role", now),
+        "by_type": by["request_type"],
+        "by_role": by["author_role"],
         "by_class": figures.breakdown(qs.exclude(school_class=""), "school_class", now, limit=10),
-        "by_channel": rolled.breakdown_for(found, "channel", now),
+        "by_channel": by["channel"],
         "by_specialist": figures.breakdown(qs.exclude(assignee=None), "assignee", now),
         "staff_labels": {u.pk: u.get_full_name() or u.username for u in staff_of(org)},
         "type_labels": dict(choices(REQUEST_TYPE)),  # keys are the stored values

@@ -16,7 +16,7 @@ from opora.accounts.models import Organisation
 from opora.desk.filters import filter_tickets
 from opora.domain.enums import AuthorRole, Channel, ReplyChannel, RequestType, ServiceRole, WithdrawReason
 from opora.reports.figures import ClauseReport, breakdown, clause_report
-from opora.reports.rolled import breakdown_for, clause_report_for, split
+from opora.reports.rolled import breakdowns_for, clause_report_for, split
 from opora.reports.rollup import backfill, roll_up
 from opora.tickets import services
 from opora.tickets.models import Extension, Ticket
@@ -112,7 +112,7 @@ def both(school: Organisation, params: dict[str, str], now: datetime) -> tuple[C
 
 
 def rolled_breakdown(school: Organisation, params: dict[str, str], now: datetime, field: str) -> list[dict[str, Any]]:
-    return breakdown_for(split(params, school, now), field, now)
+    return breakdowns_for(split(params, school, now), now)[field]
 
 
 def live_breakdown(school: Organisation, params: dict[str, str], now: datetime, field: str) -> list[dict[str, Any]]:
