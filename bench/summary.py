@@ -92,10 +92,14 @@ def table() -> str:
             if "rollup_seconds" in reports
             else ""
         )
+        pages = "".join(
+            f"; the reports page for the {label} p50 {page['ms']['p50'] / 1000:.2f} s, {page['queries']} queries"
+            for label, page in reports.get("pages", {}).items()
+        )
         lines += [
             f"Reports over {reports['tickets']:,} tickets (seeded in {reports['seed_seconds']} s): the per-clause"
             f" report for the year {reports['year_report_seconds']} s, for a month"
-            f" {reports['month_report_seconds']} s{rolled}; {exports}.",
+            f" {reports['month_report_seconds']} s{rolled}{pages}; {exports}.",
             "",
         ]
     day = latest("firstday")
