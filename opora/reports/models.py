@@ -87,3 +87,29 @@ class DayFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rolled_day} {self.request_type} {self.channel} {self.author_role}"
+
+
+class DayBreakdown(models.Model):
+    """The closed requests of one day by class or by specialist, and by the same type, channel and author role as
+    `DayFigures`: the reports page's two breakdowns that the figures' own dimensions cannot give."""
+
+    rolled_day = models.ForeignKey(RolledDay, on_delete=models.CASCADE, related_name="breakdowns")
+    field = models.CharField(max_length=16)  # school_class | assignee
+    key = models.CharField(max_length=32)  # the class as written, or the specialist's user id
+    request_type = models.CharField(max_length=32)
+    channel = models.CharField(max_length=16)
+    author_role = models.CharField(max_length=16)
+    total = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+    breached = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rolled_day", "field", "key", "request_type", "channel", "author_role"],
+                name="day_breakdown_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rolled_day} {self.field}={self.key}"

@@ -1,5 +1,6 @@
 """The per-clause report read from the daily roll-up where it can be, and counted live where it cannot."""
 
+import dataclasses
 import functools
 import itertools
 import math
@@ -18,8 +19,8 @@ from opora.domain.enums import OPEN_STATES, AuthorRole, Channel, RequestType
 from opora.tickets.models import Extension, Ticket
 
 from .figures import EXTENSION_EXPRESSIONS, ClauseReport, assemble, breakdown, clause_report, count_expressions
-from .models import EXTENSION_COUNTS, TICKET_COUNTS, DayFigures
-from .rollup import current_days, day_bounds, route_histogram, stale_days
+from .models import EXTENSION_COUNTS, TICKET_COUNTS, DayBreakdown, DayFigures
+from .rollup import current_days, day_bounds, detail_sets, route_histogram, stale_days
 
 _OPEN = [str(s) for s in OPEN_STATES]
 # The filters the roll-up's rows can answer: the period and the rows' own dimensions.
@@ -56,6 +57,10 @@ class Split:
     rollable: bool  # the filters are ones the roll-up's rows can answer
     rows: QuerySet[DayFigures] | None  # the fresh rolled days' rows, if there are any
     live: QuerySet[Ticket]  # the rest: open requests, today, days not rolled up or stale; all if not rollable
+    days: tuple[int, ...] = ()  # the fresh rolled days
+    dimensions: Mapping[str, str] = dataclasses.field(
+        default_factory=dict
+    )  # the type, channel or author role asked for
 
 
 def split(params: Params, org: Organisation, now: datetime) -> Split:
@@ -69,9 +74,11 @@ def split(params: Params, org: Organisation, now: datetime) -> Split:
     fresh = {day for _, day, _ in rolled if day not in stale}
     if not fresh:
         return Split(rollable=True, rows=None, live=qs)
-    ids = [pk for pk, day, _ in rolled if day in fresh]
-    rows = DayFigures.objects.filter(rolled_day_id__in=ids, **_dimensions(params))
-    return Split(rollable=True, rows=rows, live=qs.filter(Q(state__in=_OPEN) | _unrolled(org, fresh)))
+    ids = tuple(pk for pk, day, _ in rolled if day in fresh)
+    dimensions = _dimensions(params)
+    rows = DayFigures.objects.filter(rolled_day_id__in=ids, **dimensions)
+    live = qs.filter(Q(state__in=_OPEN) | _unrolled(org, fresh))
+    return Split(rollable=True, rows=rows, live=live, days=ids, dimensions=dimensions)
 
 
 def clause_report_for(params: Params, org: Organisation, now: datetime, found: Split | None = None) -> ClauseReport:
@@ -105,16 +112,41 @@ def breakdowns_for(found: Split, now: datetime) -> dict[str, list[dict[str, Any]
             total=Sum("total"), resolved=Sum("resolved"), breached=Sum("resolve_breached")
         )
         grouped = [*grouped, *summed.order_by()]
-    found_by: dict[str, list[dict[str, Any]]] = {}
-    for field in DIMENSIONS:
-        totals: dict[str, dict[str, int]] = {}
-        for row in grouped:
-            into = totals.setdefault(row[field], dict.fromkeys(_BREAKDOWN, 0))
-            for name in _BREAKDOWN:
-                into[name] += row[name]
-        ordered = sorted(totals.items(), key=lambda item: (-item[1]["total"], item[0]))
-        found_by[field] = [{field: key, **counts} for key, counts in ordered]
-    return found_by
+    return {field: _merged(field, grouped) for field in DIMENSIONS}
+
+
+CLASSES_SHOWN = 10
+
+
+def details_for(found: Split, now: datetime) -> dict[str, list[dict[str, Any]]]:
+    """The breakdowns by class (the ten with most requests) and by specialist, fresh days read from their
+    rolled rows and the rest grouped live."""
+    details: dict[str, list[dict[str, Any]]] = {}
+    for name, present in detail_sets(found.live).items():
+        live = breakdown(present, name, now)
+        if found.rows is not None:
+            rolled = (
+                DayBreakdown.objects.filter(rolled_day_id__in=found.days, field=name, **found.dimensions)
+                .values("key")
+                .annotate(total=Sum("total"), resolved=Sum("resolved"), breached=Sum("breached"))
+                .order_by()
+            )
+            as_value = int if name == "assignee" else str
+            summed = [{**row, name: as_value(row["key"])} for row in rolled]
+            live = _merged(name, [*live, *summed])
+        details[name] = live[:CLASSES_SHOWN] if name == "school_class" else live
+    return details
+
+
+def _merged(field: str, grouped: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows of (field value, total, resolved, breached) added up by value, most requests first."""
+    totals: dict[Any, dict[str, int]] = {}
+    for row in grouped:
+        into = totals.setdefault(row[field], dict.fromkeys(_BREAKDOWN, 0))
+        for name in _BREAKDOWN:
+            into[name] += row[name]
+    ordered = sorted(totals.items(), key=lambda item: (-item[1]["total"], item[0]))
+    return [{field: key, **counts} for key, counts in ordered]
 
 
 def _dimensions(params: Params) -> dict[str, str]:

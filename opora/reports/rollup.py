@@ -19,8 +19,8 @@ from opora.accounts.models import Organisation
 from opora.domain.enums import OPEN_STATES
 from opora.tickets.models import Extension, Ticket
 
-from .figures import EXTENSION_EXPRESSIONS, count_expressions
-from .models import DayFigures, RolledDay
+from .figures import EXTENSION_EXPRESSIONS, breakdown, count_expressions
+from .models import DayBreakdown, DayFigures, RolledDay
 
 SETTLE = timedelta(minutes=10)
 # The periodic task fills in missing days this far back; older history is backfilled by the command.
@@ -90,6 +90,11 @@ def roll_up(org: Organisation, day: date, now: datetime) -> RolledDay | None:
         values, minute = row(tuple(found[d] for d in DIMENSIONS)), str(found["_seconds"] // 60)
         values["route_minutes"][minute] = values["route_minutes"].get(minute, 0) + found["_n"]
         values["route_seconds"].setdefault(minute, {})[str(found["_seconds"])] = found["_n"]
+    details = [
+        (field, found)
+        for field, present in detail_sets(closed).items()
+        for found in breakdown(present, (field, *DIMENSIONS), now)
+    ]
     with transaction.atomic():
         rolled, _ = RolledDay.objects.update_or_create(
             organisation=org,
@@ -97,11 +102,23 @@ def roll_up(org: Organisation, day: date, now: datetime) -> RolledDay | None:
             defaults={"computed_at": computed_at, "timezone": org.timezone, "dispatch_minutes": org.dispatch_minutes},
         )
         rolled.figures.all().delete()
+        rolled.breakdowns.all().delete()
         DayFigures.objects.bulk_create(
             DayFigures(rolled_day=rolled, **dict(zip(DIMENSIONS, key, strict=True)), **values)
             for key, values in rows.items()
         )
+        DayBreakdown.objects.bulk_create(
+            DayBreakdown(rolled_day=rolled, field=field, key=str(found.pop(field)), **found) for field, found in details
+        )
     return rolled
+
+
+# The reports page's breakdowns beyond the figures' own dimensions, each over the requests that have a value.
+DETAILS = ("school_class", "assignee")
+
+
+def detail_sets(qs: QuerySet[Ticket]) -> dict[str, QuerySet[Ticket]]:
+    return {"school_class": qs.exclude(school_class=""), "assignee": qs.exclude(assignee=None)}
 
 
 def current_days(org: Organisation, start: date, end: date) -> QuerySet[RolledDay]:

@@ -97,7 +97,6 @@ def clauses(request: HttpRequest) -> HttpResponseBase:
     params.setdefault("from", start.isoformat())
     params.setdefault("to", end.isoformat())
     found = rolled.split(params, org, now)
-    qs = filter_tickets(Ticket.objects.filter(organisation=org), params, now, org)
     report = rolled.clause_report_for(params, org, now, found)
     fmt = request.GET.get("format")
     if fmt in {"csv", "xlsx"}:
@@ -107,7 +106,7 @@ def clauses(request: HttpRequest) -> HttpResponseBase:
             return exports.csv_response(["Показатель", "Значение"], rows, name)
         return exports.xlsx_response(["Показатель", "Значение"], rows, name, "Отчёт")
     query = params.urlencode()
-    by = rolled.breakdowns_for(found, now)
+    by = {**rolled.breakdowns_for(found, now), **rolled.details_for(found, now)}
     context = {
         "report": report,
         "start": start,
@@ -116,9 +115,9 @@ def clauses(request: HttpRequest) -> HttpResponseBase:
         "filters": {key: params.get(key, "") for key in PARAMS},
         "by_type": by["request_type"],
         "by_role": by["author_role"],
-        "by_class": figures.breakdown(qs.exclude(school_class=""), "school_class", now, limit=10),
+        "by_class": by["school_class"],
         "by_channel": by["channel"],
-        "by_specialist": figures.breakdown(qs.exclude(assignee=None), "assignee", now),
+        "by_specialist": by["assignee"],
         "staff_labels": {u.pk: u.get_full_name() or u.username for u in staff_of(org)},
         "type_labels": dict(choices(REQUEST_TYPE)),  # keys are the stored values
         "role_labels": dict(choices(AUTHOR_ROLE)),

@@ -16,7 +16,7 @@ from opora.accounts.models import Organisation
 from opora.desk.filters import filter_tickets
 from opora.domain.enums import AuthorRole, Channel, ReplyChannel, RequestType, ServiceRole, WithdrawReason
 from opora.reports.figures import ClauseReport, breakdown, clause_report
-from opora.reports.rolled import breakdowns_for, clause_report_for, split
+from opora.reports.rolled import breakdowns_for, clause_report_for, details_for, split
 from opora.reports.rollup import backfill, roll_up
 from opora.tickets import services
 from opora.tickets.models import Extension, Ticket
@@ -38,6 +38,7 @@ class Plan:
     request_type: RequestType
     channel: Channel
     author_role: AuthorRole
+    school_class: str
     route_after: timedelta
     take_after: timedelta
     resolve_after: timedelta
@@ -55,6 +56,7 @@ plans = st.builds(
     request_type=st.sampled_from(list(RequestType)),
     channel=st.sampled_from([Channel.WEB, Channel.EMAIL]),
     author_role=st.sampled_from(list(AuthorRole)),
+    school_class=st.sampled_from(["5А", "7Б", "10В"]),
     route_after=st.timedeltas(timedelta(0), timedelta(minutes=45)),
     take_after=st.timedeltas(timedelta(0), timedelta(minutes=45)),
     resolve_after=st.timedeltas(timedelta(minutes=1), timedelta(hours=30)),
@@ -77,9 +79,11 @@ def received_at(school: Organisation, plan: Plan) -> datetime:
 
 def carry_out(school: Organisation, people: People, plan: Plan) -> Ticket:
     at = received_at(school, plan)
-    author: dict[str, str] = {"request_type": plan.request_type, "author_role": plan.author_role}
-    if plan.author_role == AuthorRole.TEACHER:
-        author["school_class"] = ""
+    author: dict[str, str] = {
+        "request_type": plan.request_type,
+        "author_role": plan.author_role,
+        "school_class": "" if plan.author_role == AuthorRole.TEACHER else plan.school_class,
+    }
     ticket = submit(school, now=at, channel=plan.channel, **author)
     if plan.fate == "received":
         return ticket
@@ -112,11 +116,14 @@ def both(school: Organisation, params: dict[str, str], now: datetime) -> tuple[C
 
 
 def rolled_breakdown(school: Organisation, params: dict[str, str], now: datetime, field: str) -> list[dict[str, Any]]:
-    return breakdowns_for(split(params, school, now), now)[field]
+    found = split(params, school, now)
+    return {**breakdowns_for(found, now), **details_for(found, now)}[field]
 
 
 def live_breakdown(school: Organisation, params: dict[str, str], now: datetime, field: str) -> list[dict[str, Any]]:
-    return breakdown(filter_tickets(Ticket.objects.filter(organisation=school), params, now, school), field, now)
+    tickets = filter_tickets(Ticket.objects.filter(organisation=school), params, now, school)
+    present = {"school_class": tickets.exclude(school_class=""), "assignee": tickets.exclude(assignee=None)}
+    return breakdown(present.get(field, tickets), field, now, limit=10 if field == "school_class" else None)
 
 
 PERIODS = [
@@ -164,7 +171,7 @@ def test_the_rolled_report_equals_the_live_one(school, dina, egor, polina, elena
             for params in PERIODS:
                 rolled_report, live_report = both(school, params, now)
                 assert rolled_report == live_report, params
-                for field in ("request_type", "channel", "author_role"):
+                for field in ("request_type", "channel", "author_role", "school_class", "assignee"):
                     assert rolled_breakdown(school, params, now, field) == live_breakdown(school, params, now, field)
         transaction.set_rollback(True)
 
@@ -299,7 +306,7 @@ def test_the_reports_page_reads_its_breakdowns_of_rolled_days_from_the_roll_up(c
         backfill(school, FIRST, at + timedelta(days=1))
     # Changed behind the services' back, so the stamp that makes a day stale stays as it was: the page can
     # only show the old type if it read the day from the roll-up.
-    Ticket.objects.filter(pk=closed.pk).update(request_type=RequestType.TECHNICAL)
+    Ticket.objects.filter(pk=closed.pk).update(request_type=RequestType.TECHNICAL, school_class="9Г")
     now = at + timedelta(days=1, hours=1)
     with time_machine.travel(now, tick=False):
         submit(school, now=now, request_type=RequestType.TECHNICAL)  # today's, counted live
@@ -310,3 +317,4 @@ def test_the_reports_page_reads_its_breakdowns_of_rolled_days_from_the_roll_up(c
     assert by_type == {"ejournal": 1, "technical": 1}
     assert {row["channel"]: row["total"] for row in context["by_channel"]} == {"web": 2}
     assert sum(row["total"] for row in context["by_role"]) == 2
+    assert {row["school_class"]: row["total"] for row in context["by_class"]} == {"3Б": 2}  # not 9Г

@@ -52,4 +52,4 @@ def test_each_request_keeps_its_next_look_and_what_was_already_said(school) -> N
     apps = migrate(BEFORE)  # and back, should a release be rolled back
     back = apps.get_model("tickets", "Ticket").objects.get(pk=watched.pk)
     assert (back.watch_at, back.dispatch_breached_at) == (T0 + timedelta(hours=22), T0)
-    migrate(AFTER)
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())  # the rest of the run needs every table
