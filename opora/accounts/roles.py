@@ -21,11 +21,20 @@ def roles_in(user: AnyUser, organisation: Organisation) -> frozenset[ServiceRole
 
 
 def organisations_of(user: AnyUser) -> list[Organisation]:
+    """The schools someone works in, by name. The same query gives their roles in each, so a page that then
+    asks `roles_in` for the current school does not read memberships again."""
     if not user.is_authenticated:
         return []
-    return list(
-        Organisation.objects.filter(memberships__user=user, memberships__is_active=True).distinct().order_by("name")
-    )
+    schools: dict[int, Organisation] = {}
+    held: dict[int, set[ServiceRole]] = {}
+    memberships = Membership.objects.filter(user=user, is_active=True).select_related("organisation")
+    for membership in memberships.order_by("organisation__name", "organisation_id"):
+        schools.setdefault(membership.organisation_id, membership.organisation)
+        held.setdefault(membership.organisation_id, set()).add(ServiceRole(membership.role))
+    cache: dict[int, frozenset[ServiceRole]] = user.__dict__.setdefault("_opora_roles", {})
+    for school_id, roles in held.items():
+        cache.setdefault(school_id, frozenset(roles))
+    return list(schools.values())
 
 
 def current_organisation(request: HttpRequest) -> Organisation | None:

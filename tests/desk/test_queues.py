@@ -21,8 +21,8 @@ def test_dispatch_queue_costs_the_same_whatever_its_size(
     many(school, count)
     client.force_login(dina)
     client.get("/desk/dispatch/")  # the first view of a session writes it; the queue then refreshes itself
-    # session, user, school, roles, routing table, staff, count, page
-    with django_assert_num_queries(8):
+    # session, user, schools with roles, routing table, staff, count, page
+    with django_assert_num_queries(7):
         response = client.get("/desk/dispatch/")
     assert response.status_code == 200
     assert len(response.context["rows"]) == min(count, 25)
@@ -53,7 +53,7 @@ def test_specialist_queue_costs_the_same(client, school, dina, egor, count, djan
         services.route(ticket, actor=dina, role=ServiceRole.EJOURNAL_ADMIN, now=timezone.now())
     client.force_login(egor)
     client.get("/desk/mine/")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get("/desk/mine/")
     assert len(response.context["rows"]) == min(count, 25)
 
@@ -71,7 +71,7 @@ def test_control_costs_the_same(client, school, elena, count, django_assert_num_
     many(school, count)
     client.force_login(elena)
     client.get("/desk/control/")
-    with django_assert_num_queries(9):  # one grouped pass over the open requests: the figures and the load
+    with django_assert_num_queries(8):  # one grouped pass over the open requests: the figures and the load
         response = client.get("/desk/control/", {"state": "received", "type": "ejournal"})
     assert response.context["page"].paginator.count == count
     assert response.context["counts"]["received"] == count

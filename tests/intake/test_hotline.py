@@ -83,8 +83,8 @@ def test_lookup_runs_a_fixed_number_of_queries(client, school, galya, django_ass
         submit(school, phone="+7 926 111-22-33", email="", description=f"Вопрос {n}")
     client.login(username="galya", password=PASSWORD)
     client.get("/hotline/")
-    # session, user, school, roles, the caller's requests
-    with django_assert_num_queries(5):
+    # session, user, schools with roles, the caller's requests
+    with django_assert_num_queries(4):
         response = client.get("/hotline/lookup/", {"phone": "+79261112233"})
     assert response.content.decode().count('<li class="border-bottom py-2">') == calls
 

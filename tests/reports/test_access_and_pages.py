@@ -34,7 +34,7 @@ def test_the_dashboard_costs_a_fixed_number_of_queries(client, school, elena, ro
         submit(school)
     client.force_login(elena)
     client.get("/reports/")
-    with django_assert_num_queries(12):  # the specialists' load is two: who they are, then the open requests
+    with django_assert_num_queries(11):  # the specialists' load is two: who they are, then the open requests
         client.get("/reports/")
 
 
