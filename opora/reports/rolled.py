@@ -20,7 +20,7 @@ from opora.tickets.models import Extension, Ticket
 
 from .figures import EXTENSION_EXPRESSIONS, ClauseReport, assemble, breakdown, clause_report, count_expressions
 from .models import EXTENSION_COUNTS, TICKET_COUNTS, DayBreakdown, DayFigures
-from .rollup import current_days, day_bounds, detail_sets, route_histogram, stale_days
+from .rollup import DIMENSIONS, current_days, day_bounds, detail_sets, route_histogram, stale_days
 
 _OPEN = [str(s) for s in OPEN_STATES]
 # The filters the roll-up's rows can answer: the period and the rows' own dimensions.
@@ -58,9 +58,8 @@ class Split:
     rows: QuerySet[DayFigures] | None  # the fresh rolled days' rows, if there are any
     live: QuerySet[Ticket]  # the rest: open requests, today, days not rolled up or stale; all if not rollable
     days: tuple[int, ...] = ()  # the fresh rolled days
-    dimensions: Mapping[str, str] = dataclasses.field(
-        default_factory=dict
-    )  # the type, channel or author role asked for
+    # The type, channel or author role asked for, as the rolled rows' own columns.
+    dimensions: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
 
 def split(params: Params, org: Organisation, now: datetime) -> Split:
@@ -98,7 +97,6 @@ def clause_report_for(params: Params, org: Organisation, now: datetime, found: S
     return assemble({k: counts[k] for k in TICKET_COUNTS}, {k: counts[k] for k in EXTENSION_COUNTS}, median, p90)
 
 
-DIMENSIONS = ("request_type", "channel", "author_role")
 _BREAKDOWN = ("total", "resolved", "breached")
 
 
