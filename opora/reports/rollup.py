@@ -113,11 +113,9 @@ def roll_up(org: Organisation, day: date, now: datetime) -> RolledDay | None:
     return rolled
 
 
-# The reports page's breakdowns beyond the figures' own dimensions, each over the requests that have a value.
-DETAILS = ("school_class", "assignee")
-
-
 def detail_sets(qs: QuerySet[Ticket]) -> dict[str, QuerySet[Ticket]]:
+    """The reports page's breakdowns beyond the figures' own dimensions (by class and by specialist), each
+    over the requests that have a value."""
     return {"school_class": qs.exclude(school_class=""), "assignee": qs.exclude(assignee=None)}
 
 
