@@ -18,7 +18,7 @@ from datetime import datetime
 from email import message_from_bytes
 from typing import Any
 
-from .common import ROOT, pct, save, summary, wait_for_port
+from .common import ROOT, autovacuum_stand_in, pct, save, summary, wait_for_port
 from .intake import free_port, opora_env, serve
 from .load import _exchange, _opora_form
 
@@ -148,19 +148,6 @@ def _tickets(env: dict[str, str]) -> dict[str, tuple[datetime, datetime | None]]
 HOT_TABLES = "django_tasks_database_dbtaskresult, notify_outbox, tickets_ticket, tickets_ticketevent"
 
 
-def autovacuum_stand_in(url: str, stop: threading.Event) -> None:
-    """Production PostgreSQL runs autovacuum; where it is off (as on this bench machine), the task queue grows
-    from empty with no statistics, and each claim of a task turns into a sort of the whole backlog. Do what
-    autovacuum would, every 15 s."""
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as connection:
-        if connection.execute("SHOW autovacuum").fetchone() == ("on",):
-            return
-        while not stop.wait(15):
-            connection.execute(f"VACUUM (ANALYZE) {HOT_TABLES}")
-
-
 def main(total: int, minutes: float, mail_wait: float) -> dict[str, Any]:
     smtp_port = free_port()
     sink = Sink(smtp_port)
@@ -181,11 +168,11 @@ def main(total: int, minutes: float, mail_wait: float) -> dict[str, Any]:
             ["watch_deadlines"],
         ]
     ]
-    stop = threading.Event()
-    vacuum = threading.Thread(target=autovacuum_stand_in, args=(env["DATABASE_URL"], stop), daemon=True)
-    vacuum.start()
     try:
-        with serve("opora.wsgi:application", env, "sync") as port:
+        with (
+            autovacuum_stand_in([env["DATABASE_URL"]], HOT_TABLES),
+            serve("opora.wsgi:application", env, "sync") as port,
+        ):
             started = time.monotonic()
             submitted = load(port, schedule(total, minutes * 60))
             load_seconds = time.monotonic() - started
@@ -194,7 +181,6 @@ def main(total: int, minutes: float, mail_wait: float) -> dict[str, Any]:
         while time.monotonic() < deadline and not accepted <= set(sink.arrived):
             time.sleep(0.5)
     finally:
-        stop.set()
         for process in background:
             process.terminate()
             process.wait(20)

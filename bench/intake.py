@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .common import ROOT, django_env, manage, recreate_db, save, wait_for_port
+from .common import PG, ROOT, SUFFIX, autovacuum_stand_in, django_env, manage, recreate_db, save, wait_for_port
 from .load import run
 
 
@@ -85,8 +85,12 @@ def helpdesk_runs(levels: list[int], seconds: float, per_client: int) -> dict[st
         return {"helpdesk-error": f"django-helpdesk could not be set up: {exc}"}
     python = str(root / "venv" / "bin" / "python")
     found: dict[str, Any] = {}
+    database = f"{PG}/helpdesk_bench{SUFFIX}"
     for worker_class in ("sync", "gthread"):
-        with serve("hdproj.wsgi:application", env, worker_class, python=python, cwd=root) as port:
+        with (
+            autovacuum_stand_in([database]),
+            serve("hdproj.wsgi:application", env, worker_class, python=python, cwd=root) as port,
+        ):
             run(port, "/tickets/submit/", 1, 1.0, 3, kind="helpdesk")
             found[f"helpdesk-{worker_class}"] = [
                 run(port, "/tickets/submit/", c, seconds, per_client, kind="helpdesk") for c in levels
@@ -96,13 +100,14 @@ def helpdesk_runs(levels: list[int], seconds: float, per_client: int) -> dict[st
 
 def main(levels: list[int], seconds: float, per_client: int) -> dict[str, Any]:
     results: dict[str, Any] = {"levels": levels, "seconds_per_level": seconds}
+    opora, ceiling = opora_env(), ceiling_env()
     targets = {
-        "opora": ("opora.wsgi:application", opora_env()),
-        "ceiling": ("bench.ceiling.app:application", ceiling_env()),
+        "opora": ("opora.wsgi:application", opora, opora["DATABASE_URL"]),
+        "ceiling": ("bench.ceiling.app:application", ceiling, f"{PG}/{ceiling['CEILING_DB']}"),
     }
     for worker_class in ("sync", "gthread"):
-        for name, (app, env) in targets.items():
-            with serve(app, env, worker_class) as port:
+        for name, (app, env, database) in targets.items():
+            with autovacuum_stand_in([database]), serve(app, env, worker_class) as port:
                 run(port, "/o/bench/", 1, 1.0, 5)  # warm-up
                 results[f"{name}-{worker_class}"] = [run(port, "/o/bench/", c, seconds, per_client) for c in levels]
     if os.environ.get("BENCH_HELPDESK", "1") == "1":
