@@ -1,0 +1,74 @@
+"""The example nginx site and systemd units in deploy/ send each page to the pool built for it."""
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+from django.core.management import get_commands
+from django.urls import reverse
+
+from opora.intake.views import MAX_REQUEST_BYTES
+
+DEPLOY = Path(__file__).resolve().parents[1] / "deploy"
+NGINX = (DEPLOY / "nginx" / "opora.conf").read_text()
+
+
+def _units() -> dict[str, list[str]]:
+    """Each unit's ExecStart, split into words."""
+    found = {}
+    for unit in (DEPLOY / "systemd").glob("*.service"):
+        line = next(x for x in unit.read_text().splitlines() if x.startswith("ExecStart="))
+        found[unit.name] = shlex.split(line.removeprefix("ExecStart="))
+    return found
+
+
+def _upstream_ports() -> dict[str, int]:
+    return {name: int(port) for name, port in re.findall(r"upstream (\w+) \{\s*server 127\.0\.0\.1:(\d+);", NGINX)}
+
+
+def _pool_for(path: str) -> list[str]:
+    """The gunicorn command serving `path`: nginx's exact match first, then its longest `^~` prefix, then /."""
+    locations = re.findall(r"location (=|\^~)? ?(\S+) \{\s*proxy_pass http://(\w+);", NGINX)
+    exact = [up for kind, where, up in locations if kind == "=" and where == path]
+    prefixes = sorted(
+        ((where, up) for kind, where, up in locations if kind != "=" and path.startswith(where)),
+        key=lambda item: len(item[0]),
+    )
+    upstream = exact[0] if exact else prefixes[-1][1]
+    port = _upstream_ports()[upstream]
+    return next(words for words in _units().values() if f"127.0.0.1:{port}" in words)
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("intake:form", ["school5"]),
+        ("intake:done", ["school5"]),
+        ("intake:widget_config", ["school5"]),
+        ("intake:status", ["token"]),
+        ("intake:widget_js", []),
+    ],
+)
+def test_families_pages_go_to_the_sync_pool(name: str, args: list[str]) -> None:
+    command = _pool_for(reverse(name, args=args))
+    assert "--threads" not in command, command
+
+
+@pytest.mark.parametrize("name", ["desk:control", "desk:dispatch", "reports:export", "login", "intake:hotline"])
+def test_staff_pages_and_exports_go_to_the_threaded_pool(name: str) -> None:
+    command = _pool_for(reverse(name))
+    assert "--threads" in command, command
+
+
+def test_every_pool_nginx_names_is_a_unit_and_every_command_exists() -> None:
+    bound = {word for words in _units().values() for word in words if word.startswith("127.0.0.1:")}
+    assert {f"127.0.0.1:{port}" for port in _upstream_ports().values()} == bound
+    commands = [words[words.index("manage.py") + 1] for words in _units().values() if "manage.py" in words]
+    assert sorted(commands) == ["db_worker", "watch_deadlines"]
+    assert all(command in get_commands() for command in commands)
+
+
+def test_nginx_lets_an_oversized_form_reach_opora_for_its_own_page() -> None:
+    megabytes = int(re.search(r"client_max_body_size (\d+)m;", NGINX).group(1))  # type: ignore[union-attr]
+    assert megabytes * 1024 * 1024 > MAX_REQUEST_BYTES
