@@ -26,7 +26,9 @@ class TicketCounter(models.Model):
 
 
 class Ticket(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="tickets")
+    # No index of its own: every index below starts with the school, and each one more is written on every
+    # submit.
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="tickets", db_index=False)
     number = models.CharField(_("номер"), max_length=20)
     channel = models.CharField(_("канал"), max_length=16, choices=choices(labels.CHANNEL))
     author_name = models.CharField(_("ФИО"), max_length=200)
@@ -58,6 +60,7 @@ class Ticket(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="assigned_tickets",
+        db_index=False,  # ("assignee", "state") below serves every look-up by specialist
     )
     routed_at = models.DateTimeField(_("распределено"), null=True, blank=True)
     first_routed_at = models.DateTimeField(null=True, blank=True)
@@ -214,7 +217,8 @@ class EventKind(models.TextChoices):
 class TicketEvent(models.Model):
     """Append-only: the timeline people read and the audit trail an inspector reads."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    # ("ticket", "at") below serves every look-up by request; the watcher writes thousands of events at once.
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events", db_index=False)
     at = models.DateTimeField(_("когда"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
