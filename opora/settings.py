@@ -145,13 +145,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    # A statement run again on the same connection skips parsing and planning: a submit's inserts and a
-    # queue's queries are the same few statements all day. Off behind a pooler that cannot keep them
-    # (PgBouncer in transaction mode before 1.21), see docs/operations.md.
+    # A statement run again on the same connection is parsed once: a submit's inserts and a queue's queries
+    # are the same few statements all day. Each run is still planned for its own values: a plan made once for
+    # any values (PostgreSQL's generic plan) read whole years of requests for a report of one month. Off
+    # behind a pooler that cannot keep them (PgBouncer in transaction mode before 1.21), see
+    # docs/operations.md.
     if env.bool("DB_PREPARED_STATEMENTS", default=True):
-        DATABASES["default"].setdefault("OPTIONS", {}).update(
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options.update(
             {"server_side_binding": True, "prepare_threshold": env.int("DB_PREPARE_THRESHOLD", default=5)}
         )
+        options["options"] = f"{options.get('options', '')} -c plan_cache_mode=force_custom_plan".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}

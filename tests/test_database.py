@@ -17,3 +17,10 @@ def test_a_statement_run_again_is_prepared_once_and_then_reused() -> None:
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [row[0] for row in cursor.fetchall()]
     assert any('FROM "accounts_organisation"' in statement for statement in prepared), prepared
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="plan caching is PostgreSQL's")
+def test_every_run_of_a_prepared_statement_is_planned_for_its_own_values() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone() == ("force_custom_plan",)
