@@ -152,9 +152,7 @@ else:
     # docs/operations.md.
     if env.bool("DB_PREPARED_STATEMENTS", default=True):
         options = DATABASES["default"].setdefault("OPTIONS", {})
-        options.update(
-            {"server_side_binding": True, "prepare_threshold": env.int("DB_PREPARE_THRESHOLD", default=5)}
-        )
+        options.update({"server_side_binding": True, "prepare_threshold": env.int("DB_PREPARE_THRESHOLD", default=5)})
         options["options"] = f"{options.get('options', '')} -c plan_cache_mode=force_custom_plan".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
