@@ -55,13 +55,15 @@ def prepare() -> tuple[Path, dict[str, str]]:
     subprocess.run([sys.executable, "-m", "venv", str(root / "venv")], check=True)
     pip = [str(root / "venv" / "bin" / "python"), "-m", "pip", "install", "-q"]
     subprocess.run([*pip, "django-helpdesk==2.6.1", "gunicorn", "psycopg[binary]"], check=True)
-    db = recreate_db("helpdesk_bench").rsplit("/", 1)[1]
+    database = recreate_db("helpdesk_bench")
+    db = database.rsplit("/", 1)[1]
     (root / "hdproj").mkdir()
     (root / "hdproj" / "__init__.py").write_text("")
     (root / "hdproj" / "settings.py").write_text(SETTINGS % {"db": db})
     (root / "hdproj" / "urls.py").write_text(URLS)
     (root / "hdproj" / "wsgi.py").write_text(WSGI)
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "hdproj.settings", "PYTHONPATH": str(root)}
+    # DATABASE_URL only says which database the bench looks after; django-helpdesk reads its settings.
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "hdproj.settings", "PYTHONPATH": str(root), "DATABASE_URL": database}
     python = str(root / "venv" / "bin" / "python")
     subprocess.run([python, "-m", "django", "migrate", "-v0"], cwd=root, env=env, check=True)
     subprocess.run([python, "-c", "import django; django.setup(); " + QUEUE], cwd=root, env=env, check=True)

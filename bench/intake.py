@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .common import PG, ROOT, SUFFIX, autovacuum_stand_in, django_env, manage, recreate_db, save, wait_for_port
+from .common import ROOT, autovacuum_stand_in, django_env, manage, recreate_db, save, wait_for_port
 from .load import run
 
 
@@ -66,7 +66,8 @@ def opora_env() -> dict[str, str]:
 
 
 def ceiling_env() -> dict[str, str]:
-    env = {**django_env("unused"), "CEILING_DB": recreate_db("ceiling_bench").rsplit("/", 1)[1]}
+    database = recreate_db("ceiling_bench")
+    env = django_env(database, CEILING_DB=database.rsplit("/", 1)[1])
     subprocess.run(
         [sys.executable, "-c", "from bench.ceiling.app import create_table; create_table()"],
         cwd=ROOT,
@@ -85,10 +86,9 @@ def helpdesk_runs(levels: list[int], seconds: float, per_client: int) -> dict[st
         return {"helpdesk-error": f"django-helpdesk could not be set up: {exc}"}
     python = str(root / "venv" / "bin" / "python")
     found: dict[str, Any] = {}
-    database = f"{PG}/helpdesk_bench{SUFFIX}"
     for worker_class in ("sync", "gthread"):
         with (
-            autovacuum_stand_in([database]),
+            autovacuum_stand_in([env["DATABASE_URL"]]),
             serve("hdproj.wsgi:application", env, worker_class, python=python, cwd=root) as port,
         ):
             run(port, "/tickets/submit/", 1, 1.0, 3, kind="helpdesk")
@@ -100,14 +100,13 @@ def helpdesk_runs(levels: list[int], seconds: float, per_client: int) -> dict[st
 
 def main(levels: list[int], seconds: float, per_client: int) -> dict[str, Any]:
     results: dict[str, Any] = {"levels": levels, "seconds_per_level": seconds}
-    opora, ceiling = opora_env(), ceiling_env()
     targets = {
-        "opora": ("opora.wsgi:application", opora, opora["DATABASE_URL"]),
-        "ceiling": ("bench.ceiling.app:application", ceiling, f"{PG}/{ceiling['CEILING_DB']}"),
+        "opora": ("opora.wsgi:application", opora_env()),
+        "ceiling": ("bench.ceiling.app:application", ceiling_env()),
     }
     for worker_class in ("sync", "gthread"):
-        for name, (app, env, database) in targets.items():
-            with autovacuum_stand_in([database]), serve(app, env, worker_class) as port:
+        for name, (app, env) in targets.items():
+            with autovacuum_stand_in([env["DATABASE_URL"]]), serve(app, env, worker_class) as port:
                 run(port, "/o/bench/", 1, 1.0, 5)  # warm-up
                 results[f"{name}-{worker_class}"] = [run(port, "/o/bench/", c, seconds, per_client) for c in levels]
     if os.environ.get("BENCH_HELPDESK", "1") == "1":
