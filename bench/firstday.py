@@ -19,7 +19,7 @@ from email import message_from_bytes
 from typing import Any
 
 from .common import ROOT, autovacuum_stand_in, pct, save, summary, wait_for_port
-from .intake import free_port, opora_env, serve
+from .intake import free_port, opora_env, public_pool, serve
 from .load import _exchange, _opora_form
 
 CLIENTS = 32
@@ -171,7 +171,7 @@ def main(total: int, minutes: float, mail_wait: float) -> dict[str, Any]:
     try:
         with (
             autovacuum_stand_in([env["DATABASE_URL"]], HOT_TABLES),
-            serve("opora.wsgi:application", env, "sync") as port,
+            serve("opora.wsgi:application", public_pool(env), "sync") as port,
         ):
             started = time.monotonic()
             submitted = load(port, schedule(total, minutes * 60))

@@ -65,6 +65,13 @@ def opora_env() -> dict[str, str]:
     return env
 
 
+def public_pool(env: dict[str, str]) -> dict[str, str]:
+    """`env` as the families' pool runs it in production: with the `Environment=` lines of its systemd unit."""
+    unit = (ROOT / "deploy" / "systemd" / "opora-public.service").read_text().splitlines()
+    pairs = [line.removeprefix("Environment=").split("=", 1) for line in unit if line.startswith("Environment=")]
+    return {**env, **dict(pairs)}
+
+
 def ceiling_env() -> dict[str, str]:
     database = recreate_db("ceiling_bench")
     env = django_env(database, CEILING_DB=database.rsplit("/", 1)[1])
@@ -101,7 +108,7 @@ def helpdesk_runs(levels: list[int], seconds: float, per_client: int) -> dict[st
 def main(levels: list[int], seconds: float, per_client: int) -> dict[str, Any]:
     results: dict[str, Any] = {"levels": levels, "seconds_per_level": seconds}
     targets = {
-        "opora": ("opora.wsgi:application", opora_env()),
+        "opora": ("opora.wsgi:application", public_pool(opora_env())),
         "ceiling": ("bench.ceiling.app:application", ceiling_env()),
     }
     for worker_class in ("sync", "gthread"):

@@ -147,13 +147,20 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # A statement run again on the same connection is parsed once: a submit's inserts and a queue's queries
     # are the same few statements all day. Each run is still planned for its own values: a plan made once for
-    # any values (PostgreSQL's generic plan) read whole years of requests for a report of one month. Off
+    # any values (PostgreSQL's generic plan) read whole years of requests for a report of one month. The
+    # families' pool (deploy/systemd/opora-public.service) sets DB_PLAN_CACHE_MODE=auto: its statements have
+    # one shape whatever the values, and planning each run cost a submit a third of its database time. Off
     # behind a pooler that cannot keep them (PgBouncer in transaction mode before 1.21), see
     # docs/operations.md.
     if env.bool("DB_PREPARED_STATEMENTS", default=True):
+        plan_cache_mode = env.str("DB_PLAN_CACHE_MODE", default="force_custom_plan")
+        if plan_cache_mode not in {"force_custom_plan", "auto"}:
+            from django.core.exceptions import ImproperlyConfigured
+
+            raise ImproperlyConfigured("DB_PLAN_CACHE_MODE is force_custom_plan (the default) or auto.")
         options = DATABASES["default"].setdefault("OPTIONS", {})
         options.update({"server_side_binding": True, "prepare_threshold": env.int("DB_PREPARE_THRESHOLD", default=5)})
-        options["options"] = f"{options.get('options', '')} -c plan_cache_mode=force_custom_plan".strip()
+        options["options"] = f"{options.get('options', '')} -c plan_cache_mode={plan_cache_mode}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}

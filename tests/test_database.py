@@ -1,5 +1,10 @@
 """The PostgreSQL connection settings production relies on."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.db import connection
 
@@ -24,3 +29,35 @@ def test_every_run_of_a_prepared_statement_is_planned_for_its_own_values() -> No
     with connection.cursor() as cursor:
         cursor.execute("SHOW plan_cache_mode")
         assert cursor.fetchone() == ("force_custom_plan",)
+
+
+def _settings_with(**env: str) -> subprocess.CompletedProcess[str]:
+    """Opora's settings read in a fresh interpreter: they are read once per process."""
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'opora.settings'; django.setup();"
+        "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS']['options'])"
+    )
+    environment = {key: value for key, value in os.environ.items() if key != "DB_PLAN_CACHE_MODE"}
+    environment.update(DATABASE_URL="postgres://opora@127.0.0.1:5432/opora", **env)
+    root = Path(__file__).resolve().parents[1]
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=environment, cwd=root, check=False
+    )
+
+
+def test_staff_pages_plan_every_run_unless_told_otherwise() -> None:
+    found = _settings_with()
+    assert found.returncode == 0, found.stderr
+    assert found.stdout.split() == ["-c", "plan_cache_mode=force_custom_plan"]
+
+
+def test_the_families_pool_can_let_postgresql_keep_one_plan_per_statement() -> None:
+    found = _settings_with(DB_PLAN_CACHE_MODE="auto")
+    assert found.returncode == 0, found.stderr
+    assert found.stdout.split() == ["-c", "plan_cache_mode=auto"]
+
+
+def test_a_mistyped_plan_mode_stops_the_server_with_a_clear_message() -> None:
+    found = _settings_with(DB_PLAN_CACHE_MODE="generic")
+    assert found.returncode != 0
+    assert "DB_PLAN_CACHE_MODE is force_custom_plan (the default) or auto." in found.stderr

@@ -72,3 +72,16 @@ def test_every_pool_nginx_names_is_a_unit_and_every_command_exists() -> None:
 def test_nginx_lets_an_oversized_form_reach_opora_for_its_own_page() -> None:
     megabytes = int(re.search(r"client_max_body_size (\d+)m;", NGINX).group(1))  # type: ignore[union-attr]
     assert megabytes * 1024 * 1024 > MAX_REQUEST_BYTES
+
+
+def _environment(unit: str) -> dict[str, str]:
+    lines = (DEPLOY / "systemd" / unit).read_text().splitlines()
+    pairs = [line.removeprefix("Environment=").split("=", 1) for line in lines if line.startswith("Environment=")]
+    return dict(pairs)
+
+
+def test_only_the_families_pool_lets_postgresql_keep_one_plan_per_statement() -> None:
+    public = next(unit for unit, words in _units().items() if _pool_for(reverse("intake:form", args=["x"])) == words)
+    assert _environment(public) == {"DB_PLAN_CACHE_MODE": "auto"}
+    others = [unit for unit in _units() if unit != public]
+    assert others and all("DB_PLAN_CACHE_MODE" not in _environment(unit) for unit in others)
