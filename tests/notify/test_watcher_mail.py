@@ -29,8 +29,8 @@ def test_breach_mail_is_written_with_the_change_and_rendered_by_the_worker(db, s
     routed(school, dina, 2)
     Outbox.objects.all().delete()
     result = sweep(LATE)
-    [fan_out] = Outbox.objects.all()  # the sweep's transaction writes one row for its four events
-    assert fan_out.kind == "fan_out" and len(fan_out.render_context["clock_events"]) == len(result.news) == 4
+    [fan_out] = Outbox.objects.all()  # the sweep's transaction writes one row for its two breaches
+    assert fan_out.kind == "fan_out" and len(fan_out.render_context["clock_events"]) == len(result.news) == 2
     assert deliver(fan_out.pk, LATE) == "expanded"
     rows = Outbox.objects.filter(recipient=egor.email, kind="staff_breach")
     assert rows.count() == 2 and all(row.subject == "" for row in rows)
@@ -95,11 +95,11 @@ def test_a_large_sweep_writes_a_fan_out_row_per_school_and_thousand_events(schoo
     monkeypatch.setattr(batch, "FAN_OUT_SIZE", 3)
     other = make_school("school9")
     make_staff(other, "dasha", ServiceRole.SITE_ADMIN)
-    for place in (school, school, other):
+    for place in (school, school, school, school, other, other):
         submit(place)
     Outbox.objects.all().delete()
     DBTaskResult.objects.all().delete()
-    sweep(LATE)  # a warning and a breach each: four events here, two there
+    sweep(LATE)  # a breach each: four events here, two there
     rows = Outbox.objects.order_by("organisation_id", "pk")
     assert [(r.organisation_id, len(r.render_context["clock_events"])) for r in rows] == [
         (school.pk, 3),
@@ -119,9 +119,7 @@ def test_expanding_a_sweep_twice_writes_each_message_once(school, dina, galya) -
     expand(row, LATE)
     expand(row, LATE)  # a second worker, after the first one's lease ran out
     kinds = list(Outbox.objects.exclude(kind="fan_out").values_list("kind", "recipient"))
-    assert sorted(kinds) == sorted(
-        (kind, person.email) for kind in ("dispatch_warning", "staff_breach") for person in (dina, galya)
-    )
+    assert sorted(kinds) == sorted(("staff_breach", person.email) for person in (dina, galya))
 
 
 def test_a_request_handed_on_before_the_worker_expands_is_told_to_its_new_holder(

@@ -38,7 +38,7 @@ def test_routing_in_time_stops_the_dispatch_clock_and_starts_take_in(school, din
     ticket = services.route(submit(school), actor=dina, role=ServiceRole.EJOURNAL_ADMIN, now=T0 + timedelta(minutes=5))
     assert ticket.watch.watch_at == T0 + timedelta(minutes=25)
     result = sweep(T0 + timedelta(minutes=36))
-    assert [(n.kind, n.breached) for n in result.news] == [("take", False), ("take", True)]
+    assert [(n.kind, n.breached) for n in result.news] == [("take", True)]  # its warning came too late
 
 
 def test_resolution_warning_two_hours_before_and_an_extension_moves_it(school, dina, egor, elena) -> None:
@@ -56,12 +56,14 @@ def test_resolution_warning_two_hours_before_and_an_extension_moves_it(school, d
     assert [(n.kind, n.breached) for n in sweep(T0 + timedelta(hours=48, seconds=1)).news] == [("resolve", True)]
 
 
-def test_a_missed_warning_is_implied_by_the_breach(school) -> None:
+def test_a_breach_found_before_its_warning_is_recorded_alone_and_the_warning_never_follows(school) -> None:
     ticket = submit(school)
     result = sweep(T0 + timedelta(hours=1))
-    assert [(n.kind, n.breached) for n in result.news] == [("dispatch", False), ("dispatch", True)]
+    assert [(n.kind, n.breached) for n in result.news] == [("dispatch", True)]
+    assert clock_events(ticket) == [(EventKind.CLOCK_BREACHED, "dispatch")]
     watch = TicketWatch.objects.get(pk=ticket.pk)
-    assert watch.dispatch_warned_at == watch.dispatch_breached_at
+    assert watch.dispatch_warned_at == watch.dispatch_breached_at == T0 + timedelta(hours=1)
+    assert sweep(T0 + timedelta(hours=1, minutes=1)).news == []
 
 
 def test_working_hours_calendar(school) -> None:

@@ -112,8 +112,10 @@ _KEYS = [
 
 
 def _due(row: dict[str, Any], now: datetime, policy: ClockPolicy) -> list[tuple[ClockKind, bool]]:
-    """Stamps what has come due on the row (a breach found without its warning implies the warning) and
-    moves its watch to the next moment."""
+    """Stamps what has come due on the row and moves its watch to the next moment. A breach found before its
+    warning was given (the watcher was stopped, or the clock is shorter than its warning) is recorded alone:
+    the warning's stamp is set so it never follows, but nobody gets «5 minutes left» about a deadline
+    already missed, and the timeline shows no warning that was never given."""
     news: list[tuple[ClockKind, bool]] = []
     running, warned, breached = [], set(), set()
     for kind, due_at, met, was_warned, was_breached, warned_at, breached_at in _KEYS:
@@ -124,7 +126,7 @@ def _due(row: dict[str, Any], now: datetime, policy: ClockPolicy) -> list[tuple[
         running.append(Clock(kind, due))
         warn = not row[was_warned] and policy.warn_at(kind, due) <= now
         breach = not row[was_breached] and due < now
-        if warn:
+        if warn and not breach:
             news.append((kind, False))
         if breach:
             news.append((kind, True))
