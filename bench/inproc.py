@@ -68,17 +68,16 @@ def staff_pages(count: int, repeats: int) -> dict[str, Any]:
 
 
 def watcher_sweep(count: int, due: int) -> dict[str, Any]:
-    from django.urls import get_resolver
     from django.utils import timezone
 
-    from opora.tickets.watcher import sweep
+    from opora.tickets.watcher import prepare_process, sweep
 
     from .seed import seed
 
     org, _people = school_with_staff()
     now = timezone.now()
     seed(org, count, now=now, span=timedelta(days=30), open_share=1.0, due=due, seed=11)
-    get_resolver().url_patterns  # noqa: B018 (as `watch_deadlines` does when it starts)
+    prepare_process()  # as `watch_deadlines` does when it starts
     started = time.perf_counter()
     result = sweep(now, batch=due + 10)
     elapsed = time.perf_counter() - started

@@ -1,5 +1,6 @@
 """The deadline watcher: finds requests whose next clock moment has come, through one indexed column."""
 
+import gc
 import logging
 import time
 import uuid
@@ -8,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import close_old_connections
+from django.urls import get_resolver
 from django.utils import timezone
 
 from .services.clocks import ClockNews, check_due
@@ -17,6 +19,16 @@ BATCH = 10_000
 # Requests per transaction. Each transaction costs a fixed dozen statements and one UPDATE of wide rows, so
 # a large batch in few transactions is cheapest; its row locks last about a second even at 10,000 rows.
 CHUNK = 10_000
+
+
+def prepare_process() -> None:
+    """What a watcher process does once, before its first sweep. The staff mail's links need the URL modules,
+    so they are loaded now rather than inside the first sweep. Then everything loaded so far is set aside
+    from the garbage collector: a sweep makes tens of thousands of small objects, and each full collection
+    would otherwise walk all of Django as well (about 50 ms of a 10,000-request sweep)."""
+    get_resolver().url_patterns  # noqa: B018
+    gc.collect()
+    gc.freeze()
 
 
 @dataclass

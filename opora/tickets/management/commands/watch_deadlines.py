@@ -1,11 +1,10 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand
-from django.urls import get_resolver
 from django.utils import timezone
 
 from opora.notify.periodic import after_sweep
-from opora.tickets.watcher import run_forever, sweep
+from opora.tickets.watcher import prepare_process, run_forever, sweep
 
 
 class Command(BaseCommand):
@@ -16,8 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=10.0, help="Seconds between passes (default 10).")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        # The staff mail's links need the URL modules; load them now rather than inside the first sweep.
-        get_resolver().url_patterns  # noqa: B018
+        prepare_process()
         if options["once"]:
             now = timezone.now()
             result = sweep(now)
