@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
+    "opora.common",
     "opora.accounts",
     "opora.tickets",
     "opora.intake",

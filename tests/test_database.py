@@ -6,9 +6,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from opora.accounts.models import Organisation
+from opora.tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +62,31 @@ def test_a_mistyped_plan_mode_stops_the_server_with_a_clear_message() -> None:
     found = _settings_with(DB_PLAN_CACHE_MODE="generic")
     assert found.returncode != 0
     assert "DB_PLAN_CACHE_MODE is force_custom_plan (the default) or auto." in found.stderr
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the loader is psycopg's")
+def test_timestamps_are_read_by_psycopgs_own_parser_and_come_back_exactly() -> None:
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from psycopg.pq import Format
+
+    written = datetime(2026, 3, 27, 10, 0, 0, 123456, tzinfo=timezone(timedelta(hours=3)))
+    with connection.cursor() as cursor:
+        loader = cursor.cursor.adapters.get_loader(cursor.cursor.adapters.types["timestamptz"].oid, Format.TEXT)
+        assert loader.__name__ == "UtcTimestampLoader"
+        cursor.execute("SELECT %s::timestamptz, 'epoch'::timestamptz", [written])
+        read, epoch = cursor.fetchone()
+    assert read == written and read.tzinfo is UTC
+    assert epoch == datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the loader is psycopg's")
+def test_a_server_side_cursor_reads_timestamps_the_same_way() -> None:
+    from datetime import UTC
+
+    from tests.factories import T0, make_school, submit
+
+    submit(make_school())
+    with transaction.atomic():  # a named cursor lives in a transaction
+        (received,) = Ticket.objects.values_list("received_at", flat=True).iterator(chunk_size=10)
+    assert received == T0 and received.tzinfo is UTC
