@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 
 from opora.accounts.models import Membership, Organisation
 from opora.accounts.roles import roles_in
+from opora.common.shaped import ShapedQuery
 from opora.domain.enums import OPEN_STATES, SPECIALIST_ROLES, State
 from opora.tickets import access
 from opora.tickets.clock_queries import any_overdue_q
@@ -54,7 +55,7 @@ def my_queue(user: User | AnonymousUser, org: Organisation) -> QuerySet[Ticket]:
     ).order_by("-urgent", "state", "take_due_at", "resolve_due_at")
 
 
-def staff_of(org: Organisation, roles: list[str] | None = None) -> QuerySet[User]:
+def staff_of(org: Organisation | int, roles: list[str] | None = None) -> QuerySet[User]:
     memberships = Membership.objects.filter(organisation=org, is_active=True)
     if roles:
         memberships = memberships.filter(role__in=roles)
@@ -78,28 +79,53 @@ def specialists(org: Organisation) -> QuerySet[User]:
     return staff_of(org, [str(r) for r in SPECIALIST_ROLES])
 
 
+_PERSON = ("id", "username", "first_name", "last_name")
+
+
+def _people_query(roles: tuple[str, ...]) -> ShapedQuery:
+    def build(school_id: int, now: datetime) -> QuerySet[Any, Any]:
+        specialist = Membership.objects.filter(
+            organisation_id=school_id, is_active=True, user=OuterRef("pk"), role__in=[str(r) for r in SPECIALIST_ROLES]
+        )
+        staff = staff_of(school_id, list(roles) or None)
+        named: QuerySet[Any, Any] = staff.annotate(is_specialist=Exists(specialist)).values(*_PERSON, "is_specialist")
+        return named
+
+    return ShapedQuery(build)
+
+
+_PEOPLE: dict[tuple[str, ...], ShapedQuery] = {}
+
+
+def people_of(org: Organisation, roles: Iterable[str] | None = None) -> list[User]:
+    """`staff_of` for a page that only shows the people (their names in a list or a choice): each with
+    `is_specialist`, and only the columns a name needs. The statement is built once per process
+    (`ShapedQuery`) for each set of roles a page asks for."""
+    key = tuple(sorted(str(r) for r in roles or ()))
+    if key not in _PEOPLE:
+        _PEOPLE[key] = _people_query(key)
+    people = []
+    for row in _PEOPLE[key].rows(org.pk):
+        person = User(**{name: row[name] for name in _PERSON})
+        person.is_specialist = bool(row["is_specialist"])  # type: ignore[attr-defined]
+        people.append(person)
+    return people
+
+
 def staff_and_specialists(org: Organisation) -> tuple[list[User], list[User]]:
     """The school's staff, and those of them who are specialists, in one query: the head's list shows both."""
-    specialist = Membership.objects.filter(
-        organisation=org, is_active=True, user=OuterRef("pk"), role__in=[str(r) for r in SPECIALIST_ROLES]
-    )
-    rows = list(staff_of(org).annotate(is_specialist=Exists(specialist)))
-    return list[User](rows), [person for person in rows if person.is_specialist]
+    people = people_of(org)
+    return people, [person for person in people if person.is_specialist]  # type: ignore[attr-defined]
 
 
 _HEADLINE = ("received", "routed", "in_work", "overdue", "urgent")
 _PERSONAL = ("open_count", "in_work", "overdue")
 
 
-def open_counts(org: Organisation, now: datetime) -> tuple[dict[str, int], dict[int, dict[str, int]]]:
-    """The head's figures for the school and for each specialist, from one pass over the school's open
-    requests grouped by assignee: however long the school's history and however many specialists, the page
-    reads only what is open now, and only once. Counting an indexed column lets PostgreSQL answer from the
-    open-requests index alone. A person's overdue count is of their resolution clock; the school's counts any
-    of the three clocks."""
+def _open_by_assignee(school_id: int, now: datetime) -> QuerySet[Any, Any]:
     open_states = [str(s) for s in OPEN_STATES]
-    rows = (
-        Ticket.objects.filter(organisation=org, state__in=open_states)
+    return (
+        Ticket.objects.filter(organisation_id=school_id, state__in=open_states)
         .values("assignee")
         .annotate(
             open_count=Count("state"),
@@ -112,10 +138,20 @@ def open_counts(org: Organisation, now: datetime) -> tuple[dict[str, int], dict[
         )
         .order_by()
     )
+
+
+_OPEN_BY_ASSIGNEE = ShapedQuery(_open_by_assignee)
+
+
+def open_counts(org: Organisation, now: datetime) -> tuple[dict[str, int], dict[int, dict[str, int]]]:
+    """The head's figures for the school and for each specialist, from one pass over the school's open
+    requests grouped by assignee: however long the school's history and however many specialists, the page
+    reads only what is open now, and only once. Counting an indexed column lets PostgreSQL answer from the
+    open-requests index alone. A person's overdue count is of their resolution clock; the school's counts any
+    of the three clocks. The statement is built once per process (`ShapedQuery`)."""
     school = dict.fromkeys(_HEADLINE, 0)
     people: dict[int, dict[str, int]] = {}
-    for found in rows:
-        row: dict[str, Any] = dict(found)
+    for row in _OPEN_BY_ASSIGNEE.rows(org.pk, now):
         for name in _HEADLINE:
             school[name] += row[name]
         if row["assignee"] is not None:

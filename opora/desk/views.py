@@ -93,11 +93,11 @@ def dispatch(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     page = _page(request, queries.dispatch_queue(request.user, org))
     table = org.routing_table()
-    staff = queries.staff_of(org, [r for r, _ in RouteForm.base_fields["role"].choices])  # type: ignore[attr-defined, misc]
+    staff = queries.people_of(org, [r for r, _ in RouteForm.base_fields["role"].choices])  # type: ignore[attr-defined, misc]
     rows = _rows(request, page, now, ClockKind.DISPATCH)
     for row in rows:
         row["suggested"] = str(suggest_role(RequestType(row["ticket"].request_type), table))
-    context = {"page": page, "rows": rows, "staff": list(staff), "now": now}
+    context = {"page": page, "rows": rows, "staff": staff, "now": now}
     template = "desk/_dispatch_rows.html" if request.htmx else "desk/dispatch.html"  # type: ignore[attr-defined]
     return render(request, template, context)
 
