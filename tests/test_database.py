@@ -36,9 +36,10 @@ def _settings_with(**env: str) -> subprocess.CompletedProcess[str]:
     """Opora's settings read in a fresh interpreter: they are read once per process."""
     code = (
         "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'opora.settings'; django.setup();"
-        "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS']['options'])"
+        "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'].get('options', ''))"
     )
-    environment = {key: value for key, value in os.environ.items() if key != "DB_PLAN_CACHE_MODE"}
+    ours = {"DB_PLAN_CACHE_MODE", "DB_JIT", "DB_PREPARED_STATEMENTS"}
+    environment = {key: value for key, value in os.environ.items() if key not in ours}
     environment.update(DATABASE_URL="postgres://opora@127.0.0.1:5432/opora", **env)
     root = Path(__file__).resolve().parents[1]
     return subprocess.run(
@@ -49,13 +50,13 @@ def _settings_with(**env: str) -> subprocess.CompletedProcess[str]:
 def test_staff_pages_plan_every_run_unless_told_otherwise() -> None:
     found = _settings_with()
     assert found.returncode == 0, found.stderr
-    assert found.stdout.split() == ["-c", "plan_cache_mode=force_custom_plan"]
+    assert found.stdout.split() == ["-c", "plan_cache_mode=force_custom_plan", "-c", "jit=off"]
 
 
 def test_the_families_pool_can_let_postgresql_keep_one_plan_per_statement() -> None:
     found = _settings_with(DB_PLAN_CACHE_MODE="auto")
     assert found.returncode == 0, found.stderr
-    assert found.stdout.split() == ["-c", "plan_cache_mode=auto"]
+    assert found.stdout.split() == ["-c", "plan_cache_mode=auto", "-c", "jit=off"]
 
 
 def test_a_mistyped_plan_mode_stops_the_server_with_a_clear_message() -> None:
@@ -90,3 +91,16 @@ def test_a_server_side_cursor_reads_timestamps_the_same_way() -> None:
     with transaction.atomic():  # a named cursor lives in a transaction
         (received,) = Ticket.objects.values_list("received_at", flat=True).iterator(chunk_size=10)
     assert received == T0 and received.tzinfo is UTC
+
+
+def test_jit_compilation_can_be_turned_back_on() -> None:
+    found = _settings_with(DB_JIT="true", DB_PREPARED_STATEMENTS="false")
+    assert found.returncode == 0, found.stderr
+    assert "jit" not in found.stdout
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="JIT is PostgreSQL's")
+def test_statements_are_not_jit_compiled() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
