@@ -221,7 +221,7 @@ class TicketEvent(models.Model):
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events", db_index=False)
     at = models.DateTimeField(_("когда"))
     # Indexed only where someone acted (`event_actor_idx`): the watcher's clock events and the families'
-    # requests have no actor, and a sweep writes 20,000 of them at once.
+    # requests have no actor, and a sweep writes thousands of them at once.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )

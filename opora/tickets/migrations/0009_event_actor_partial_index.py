@@ -1,5 +1,5 @@
 """An event's actor is indexed only where there is one. Clock events and the families' own requests have no
-actor, so a watcher sweep recording 20,000 clock events and every submit from the form skip that index,
+actor, so a watcher sweep recording thousands of clock events and every submit from the form skip that index,
 while deleting a person (their events keep the event, lose the name) and looking up what someone did still
 find their rows through it. The partial index is built before the full one goes, without blocking writes on
 PostgreSQL."""
