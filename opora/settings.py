@@ -153,20 +153,22 @@ else:
     # one shape whatever the values, and planning each run cost a submit a third of its database time. Off
     # behind a pooler that cannot keep them (PgBouncer in transaction mode before 1.21), see
     # docs/operations.md.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    server = [options["options"]] if options.get("options") else []  # PostgreSQL settings for each connection
     if env.bool("DB_PREPARED_STATEMENTS", default=True):
         plan_cache_mode = env.str("DB_PLAN_CACHE_MODE", default="force_custom_plan")
         if plan_cache_mode not in {"force_custom_plan", "auto"}:
             from django.core.exceptions import ImproperlyConfigured
 
             raise ImproperlyConfigured("DB_PLAN_CACHE_MODE is force_custom_plan (the default) or auto.")
-        options = DATABASES["default"].setdefault("OPTIONS", {})
         options.update({"server_side_binding": True, "prepare_threshold": env.int("DB_PREPARE_THRESHOLD", default=5)})
-        options["options"] = f"{options.get('options', '')} -c plan_cache_mode={plan_cache_mode}".strip()
+        server.append(f"-c plan_cache_mode={plan_cache_mode}")
     # No JIT compilation: Opora's heaviest statements (a year's report over millions of requests) run in well
     # under a second, and compiling one took 0.1–0.2 s on its own, far more on a busy machine.
     if not env.bool("DB_JIT", default=False):
-        options = DATABASES["default"].setdefault("OPTIONS", {})
-        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+        server.append("-c jit=off")
+    if server:
+        options["options"] = " ".join(server)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
