@@ -18,7 +18,9 @@ NOW = datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=UTC)
 
 
 class ShapedQuery:
-    """`build(school_id, now)` returns the queryset; `rows(school_id, now)` runs it as dicts by column name."""
+    """`build(school_id, now)` returns the queryset; `rows(school_id, now)` runs it as dicts by column name.
+    Values come as the database driver gives them, without the ORM's field converters: ids, counts and text
+    read the same everywhere, a flag is 0 or 1 on SQLite."""
 
     def __init__(self, build: Callable[[int, datetime], QuerySet[Any, Any]]) -> None:
         self._build = build
