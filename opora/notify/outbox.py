@@ -17,6 +17,7 @@ from django.utils.html import linebreaks, urlize
 from django.utils.safestring import mark_safe
 
 from opora.accounts.models import Organisation
+from opora.common.rows import insert
 from opora.domain.enums import ServiceRole
 from opora.tickets.labels import SERVICE_ROLE
 from opora.tickets.models import Ticket, TicketEvent
@@ -136,11 +137,11 @@ def _insert_and_enqueue(row: Outbox, now: datetime, fresh_key: bool = False) -> 
     held_row = row.state == OutboxState.HELD
     row.enqueued_at = None if held_row else now
     if fresh_key:
-        row.save(force_insert=True)
+        insert(row)
     else:
         try:
             with transaction.atomic():
-                row.save(force_insert=True)
+                insert(row)
         except IntegrityError:
             return None
     if not held_row:

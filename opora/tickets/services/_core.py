@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 
+from opora.common.rows import insert
 from opora.domain.clocks import ClockPolicy, next_watch_at
 from opora.domain.enums import ClockKind, State
 from opora.domain.states import Action, IllegalTransition, next_state
@@ -59,7 +60,10 @@ def refresh_watch(ticket: Ticket, policy: ClockPolicy | None = None) -> None:
     breached = {k for k in ClockKind if getattr(watch, f"{k}_breached_at") is not None}
     policy = policy or ticket.organisation.clock_policy()
     watch.watch_at = next_watch_at(ticket.clocks(), warned, breached, policy)
-    watch.save(force_insert=watch._state.adding)
+    if watch._state.adding:
+        insert(watch)
+    else:
+        watch.save()
 
 
 def clear_clock(ticket: Ticket, kind: ClockKind, due_at: datetime | None = None) -> None:
@@ -91,7 +95,7 @@ def record(
     if not actor_label and actor is not None:
         actor_label = actor.get_full_name() or actor.get_username()  # type: ignore[attr-defined]
     before, after = states if states else ("", "")
-    event = TicketEvent.objects.create(
+    event = TicketEvent(
         ticket=ticket,
         at=at,
         actor=actor,
@@ -103,5 +107,6 @@ def record(
         internal=internal,
         data=data or {},
     )
+    insert(event)
     event_recorded.send(sender=TicketEvent, event=event, context=context or {})
     return event

@@ -7,6 +7,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, QuerySet
 
 from opora.accounts.models import Organisation
+from opora.common.rows import insert
 from opora.domain.classes import InvalidClass, normalize_class
 from opora.domain.contacts import InvalidPhone, normalize_phone
 from opora.domain.enums import AuthorRole, Channel, ClockKind, ReplyChannel, RequestType, ServiceRole, State
@@ -191,7 +192,7 @@ def receive(
             dispatch_due_at=policy.due(ClockKind.DISPATCH, now),
             resolve_due_at=policy.due(ClockKind.RESOLVE, now),
         )
-        ticket.save()
+        insert(ticket)
         ticket.watch = TicketWatch(ticket=ticket)
         refresh_watch(ticket, policy)
         record(
