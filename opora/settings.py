@@ -66,7 +66,7 @@ MIDDLEWARE = [
     "opora.accounts.middleware.SchoolTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "opora.common.csp.CSPMiddleware",
     "opora.accounts.middleware.PermissionsPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes asks: it turns a lockout into its own response.
@@ -175,7 +175,7 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 TASKS = {
     "default": {
-        "BACKEND": env.str("TASK_BACKEND", default="django_tasks_db.DatabaseBackend"),
+        "BACKEND": env.str("TASK_BACKEND", default="opora.common.tasks.DatabaseBackend"),
     }
 }
 
