@@ -1,5 +1,7 @@
 """Phone numbers as Russian families write them, normalised to E.164."""
 
+from functools import lru_cache
+
 import phonenumbers
 
 
@@ -7,6 +9,9 @@ class InvalidPhone(ValueError):
     pass
 
 
+# A submit's number is checked by the form, the service's rules, the screening and the write in turn; parsing
+# it is the slowest step of each. Only the last few numbers are kept, and only in this process.
+@lru_cache(maxsize=64)
 def normalize_phone(raw: str, region: str = "RU") -> str:
     text = raw.strip()
     digits = "".join(ch for ch in text if ch.isdigit())

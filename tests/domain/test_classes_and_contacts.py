@@ -36,6 +36,18 @@ def test_unparseable_phones_are_refused(raw: str) -> None:
         normalize_phone(raw)
 
 
+def test_a_number_asked_for_again_gets_the_same_answer() -> None:
+    """Remembered answers: the same result for the same text and region, and a refusal is never remembered."""
+    assert [normalize_phone("8 (916) 123-45-67") for _ in range(3)] == ["+79161234567"] * 3
+    assert normalize_phone("202 555 0143", "US") == "+12025550143"
+    with pytest.raises(InvalidPhone):  # the same text read as a Russian number
+        normalize_phone("202 555 0143")
+    for _ in range(2):
+        with pytest.raises(InvalidPhone):
+            normalize_phone("8 800")
+    assert normalize_phone.cache_info().maxsize == 64
+
+
 def test_phones_are_shown_in_international_format() -> None:
     assert display_phone("+79161234567") == "+7 916 123-45-67"
 
