@@ -9,7 +9,7 @@ from django.core import signing
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from opora.common.forms import AccessibleFormMixin
+from opora.common.forms import AccessibleFormMixin, FixedChoiceField
 from opora.domain.enums import AuthorRole, ReplyChannel, RequestType, ServiceRole
 from opora.tickets.labels import AUTHOR_ROLE, REPLY_CHANNEL, REQUEST_TYPE, SERVICE_ROLE, choices
 from opora.tickets.services import IntakeData
@@ -71,44 +71,71 @@ class MultipleFileField(forms.FileField):
         return files
 
 
+def _required(message: Any = None, **others: Any) -> dict[str, Any]:
+    return {"required": message or _("Заполните это поле."), **others}
+
+
 class RequestForm(AccessibleFormMixin, forms.Form):
-    author_name = forms.CharField(label=_("Укажите ФИО"), max_length=200)
-    author_role = forms.ChoiceField(label=_("Вы являетесь"), choices=choices(AUTHOR_ROLE), widget=forms.RadioSelect)
-    school_class = forms.CharField(label=_("Класс"), max_length=12, required=False)
-    request_type = forms.ChoiceField(
-        label=_("Выберите тип обращения"), choices=choices(REQUEST_TYPE), widget=forms.RadioSelect
+    # Messages and attributes belong to the declarations: a form is built for every submit, and setting them
+    # on each new form's copies of its fields was work done again and again for the same result.
+    author_name = forms.CharField(
+        label=_("Укажите ФИО"),
+        max_length=200,
+        error_messages=_required(_("Укажите ФИО.")),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    author_role = FixedChoiceField(
+        label=_("Вы являетесь"),
+        choices=choices(AUTHOR_ROLE),
+        widget=forms.RadioSelect,
+        error_messages=_required(_("Выберите, кем Вы являетесь.")),
+    )
+    school_class = forms.CharField(
+        label=_("Класс"),
+        max_length=12,
+        required=False,
+        error_messages=_required(),
+        widget=forms.TextInput(attrs={"placeholder": "7Б", "autocomplete": "off"}),
+    )
+    request_type = FixedChoiceField(
+        label=_("Выберите тип обращения"),
+        choices=choices(REQUEST_TYPE),
+        widget=forms.RadioSelect,
+        error_messages=_required(_("Выберите тип обращения.")),
     )
     description = forms.CharField(
         label=_("Опишите Вашу проблему"),
         widget=forms.Textarea(attrs={"rows": 5, "maxlength": MAX_DESCRIPTION}),
         max_length=MAX_DESCRIPTION,
+        error_messages=_required(
+            _("Опишите проблему."),
+            max_length=_("Описание слишком длинное: не более %(limit_value)d символов (сейчас %(show_value)d)."),
+        ),
     )
-    phone = forms.CharField(label=_("Телефон для обратной связи"), max_length=40, required=False)
-    email = forms.EmailField(label=_("Электронная почта"), required=False)
-    preferred_reply = forms.ChoiceField(
+    # type="tel" brings up the phone keypad; given to the widget, it replaces "text" rather than repeating it.
+    phone = forms.CharField(
+        label=_("Телефон для обратной связи"),
+        max_length=40,
+        required=False,
+        error_messages=_required(),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+    )
+    email = forms.EmailField(
+        label=_("Электронная почта"),
+        required=False,
+        error_messages=_required(invalid=_("Адрес электронной почты указан неверно.")),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    preferred_reply = FixedChoiceField(
         label=_("Как Вам удобнее получить ответ"),
         choices=choices(REPLY_CHANNEL),
         widget=forms.RadioSelect,
         initial=ReplyChannel.PHONE,
+        error_messages=_required(_("Выберите, как ответить.")),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.error_messages["required"] = _("Заполните это поле.")
-        self.fields["author_name"].error_messages["required"] = _("Укажите ФИО.")
-        self.fields["author_role"].error_messages["required"] = _("Выберите, кем Вы являетесь.")
-        self.fields["request_type"].error_messages["required"] = _("Выберите тип обращения.")
-        self.fields["description"].error_messages["required"] = _("Опишите проблему.")
-        self.fields["description"].error_messages["max_length"] = _(
-            "Описание слишком длинное: не более %(limit_value)d символов (сейчас %(show_value)d)."
-        )
-        self.fields["email"].error_messages["invalid"] = _("Адрес электронной почты указан неверно.")
-        self.fields["preferred_reply"].error_messages["required"] = _("Выберите, как ответить.")
-        self.fields["phone"].widget.attrs.update(type="tel", autocomplete="tel", inputmode="tel")
-        self.fields["email"].widget.attrs.update(autocomplete="email")
-        self.fields["author_name"].widget.attrs.update(autocomplete="name")
-        self.fields["school_class"].widget.attrs.update(placeholder="7Б", autocomplete="off")
         self.style_widgets()
 
     def clean(self) -> dict[str, Any]:
@@ -138,18 +165,17 @@ class RequestForm(AccessibleFormMixin, forms.Form):
 class PublicRequestForm(RequestForm):
     consent = forms.BooleanField(
         label=_("Я даю согласие на обработку персональных данных"),
-        error_messages={"required": _("Без согласия на обработку персональных данных мы не можем принять обращение.")},
+        error_messages=_required(_("Без согласия на обработку персональных данных мы не можем принять обращение.")),
     )
-    attachments = MultipleFileField(label=_("Скриншоты или документы (необязательно)"), required=False)
+    attachments = MultipleFileField(
+        label=_("Скриншоты или документы (необязательно)"), required=False, error_messages=_required()
+    )
     # Left empty by people; bots fill every field they see.
-    website = forms.CharField(required=False, label=_("Не заполняйте это поле"))
-    started = forms.CharField(required=False, widget=forms.HiddenInput)
+    website = forms.CharField(required=False, label=_("Не заполняйте это поле"), error_messages=_required())
+    started = forms.CharField(required=False, widget=forms.HiddenInput, error_messages=_required())
 
     def __init__(self, *args: Any, consent_version: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["consent"].error_messages["required"] = _(
-            "Без согласия на обработку персональных данных мы не можем принять обращение."
-        )
         if not self.is_bound:
             self.initial["started"] = sign_started(timezone.now(), consent_version)
 
@@ -168,10 +194,12 @@ class HotlineForm(RequestForm):
         label=_("Время звонка"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%d.%m.%Y %H:%M"],
+        error_messages=_required(_("Укажите дату и время звонка."), invalid=_("Укажите дату и время звонка.")),
     )
-    route_to = forms.ChoiceField(
+    route_to = FixedChoiceField(
         label=_("Направить"),
         required=False,
+        error_messages=_required(),
         choices=[("", _("не распределять сейчас"))]
         + [
             (str(r), label)
@@ -185,8 +213,6 @@ class HotlineForm(RequestForm):
         self.fields["author_name"].label = _("ФИО обратившегося")
         self.fields["author_role"].label = _("Роль обратившегося")
         self.fields["description"].label = _("Описание проблемы")
-        self.fields["called_at"].error_messages["invalid"] = _("Укажите дату и время звонка.")
-        self.fields["called_at"].error_messages["required"] = _("Укажите дату и время звонка.")
 
     def clean_called_at(self) -> datetime:
         called: datetime = self.cleaned_data["called_at"]
