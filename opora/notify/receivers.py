@@ -73,7 +73,8 @@ def to_staff(kind: str, people: list[Any], event: TicketEvent, extra: dict[str, 
 
 def _received(event: TicketEvent, context: dict[str, Any]) -> None:
     ticket = event.ticket
-    _to_author(kinds.AUTHOR_RECEIPT, event, _links(ticket, context.get("status_token", "")))
+    if ticket.email:  # most families leave a phone only: no receipt, so no links to build for it
+        _to_author(kinds.AUTHOR_RECEIPT, event, _links(ticket, context.get("status_token", "")))
     if ticket.request_type != RequestType.PSYCHOLOGIST and not ticket.organisation.auto_routing:
         queue_for_roles(kinds.DISPATCH_NEW, sorted(DISPATCHER_ROLES), event, event.at)
 
