@@ -7,7 +7,6 @@ first twelfth of it, with auto-routing on. The real task worker sends the confir
 
 import http.client
 import multiprocessing
-import os
 import queue
 import subprocess
 import sys
@@ -21,12 +20,10 @@ from typing import Any
 from .common import ROOT, autovacuum_stand_in, pct, save, summary, wait_for_port
 from .intake import free_port, opora_env, public_pool, serve
 from .load import _exchange, _opora_form
+from .production import TASK_WORKERS, workers_and_watcher
 
 CLIENTS = 32
 BURST = 5
-# As docs/operations.md says to run them: more than one, so one message's wait on the mail server or the
-# database does not hold up the next.
-TASK_WORKERS = int(os.environ.get("BENCH_TASK_WORKERS", "2"))
 
 
 class Handler:
@@ -154,36 +151,22 @@ def main(total: int, minutes: float, mail_wait: float) -> dict[str, Any]:
     sink.start(smtp_port)
     env = {**opora_env(), "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(smtp_port)}
     _prepare(env)
-    # The task worker and the deadline watcher run beside the web server, as in production.
-    background = [
-        subprocess.Popen(
-            [sys.executable, "manage.py", *command],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for command in [
-            *[["db_worker", "--no-reload", "--interval", "0.2", "--no-startup-delay"]] * TASK_WORKERS,
-            ["watch_deadlines"],
-        ]
-    ]
     try:
-        with (
-            autovacuum_stand_in([env["DATABASE_URL"]], HOT_TABLES),
-            serve("opora.wsgi:application", public_pool(env), "sync") as port,
-        ):
-            started = time.monotonic()
-            submitted = load(port, schedule(total, minutes * 60))
-            load_seconds = time.monotonic() - started
-        accepted = {f"parent{n}@firstday.example" for n, (ok, _) in submitted.items() if ok}
-        deadline = time.monotonic() + mail_wait
-        while time.monotonic() < deadline and not accepted <= set(sink.arrived):
-            time.sleep(0.5)
+        # The task workers and the deadline watcher run beside the web server, as in production, and until
+        # the last confirmation has arrived.
+        with workers_and_watcher(env):
+            with (
+                autovacuum_stand_in([env["DATABASE_URL"]], HOT_TABLES),
+                serve("opora.wsgi:application", public_pool(env), "sync") as port,
+            ):
+                started = time.monotonic()
+                submitted = load(port, schedule(total, minutes * 60))
+                load_seconds = time.monotonic() - started
+            accepted = {f"parent{n}@firstday.example" for n, (ok, _) in submitted.items() if ok}
+            deadline = time.monotonic() + mail_wait
+            while time.monotonic() < deadline and not accepted <= set(sink.arrived):
+                time.sleep(0.5)
     finally:
-        for process in background:
-            process.terminate()
-            process.wait(20)
         sink.stop()
     tickets = _tickets(env)
     routed_ms = [(r - rec).total_seconds() * 1000 for rec, r in tickets.values() if r is not None]

@@ -12,6 +12,7 @@ from typing import Any
 
 from .common import ROOT, autovacuum_stand_in, django_env, manage, recreate_db, save, wait_for_port
 from .load import run
+from .production import smtp_sink, workers_and_watcher
 
 
 def gunicorn(python: str = sys.executable) -> list[str]:
@@ -116,16 +117,35 @@ def main(levels: list[int], seconds: float, per_client: int) -> dict[str, Any]:
             with autovacuum_stand_in([env["DATABASE_URL"]]), serve(app, env, worker_class) as port:
                 run(port, "/o/bench/", 1, 1.0, 5)  # warm-up
                 results[f"{name}-{worker_class}"] = [run(port, "/o/bench/", c, seconds, per_client) for c in levels]
+    results["opora-with-workers-sync"] = with_workers(levels, seconds, per_client)
     if os.environ.get("BENCH_HELPDESK", "1") == "1":
         results.update(helpdesk_runs(levels, seconds, per_client))
-    for worker_class in ("sync", "gthread"):
-        o = {r["clients"]: r for r in results[f"opora-{worker_class}"]}
+    for ours, worker_class in (("opora", "sync"), ("opora", "gthread"), ("opora-with-workers", "sync")):
+        o = {r["clients"]: r for r in results[f"{ours}-{worker_class}"]}
+        prefix = "ratio" if ours == "opora" else f"ratio-{ours}"
         for other in ("ceiling", "helpdesk"):
             rows = {r["clients"]: r for r in results.get(f"{other}-{worker_class}", [])}
-            results[f"ratio-{other}-{worker_class}"] = {
+            results[f"{prefix}-{other}-{worker_class}"] = {
                 n: round(o[n]["rps"] / rows[n]["rps"], 2) if n in rows and rows[n]["rps"] else None for n in o
             }
     return results
+
+
+def with_workers(levels: list[int], seconds: float, per_client: int) -> list[dict[str, Any]]:
+    """Opora as a whole, as production runs it: the task workers and the deadline watcher beside the families'
+    pool, on a database of their own, sending the dispatchers' mail to an SMTP sink. Each submit queues a task
+    that the workers expand into a message for each dispatcher, so at full load they share the two cores with
+    the web workers; the ones above serve the families' pool alone, with the tasks left in their table."""
+    smtp = free_port()
+    env = {**opora_env(), "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(smtp)}
+    with (
+        smtp_sink(smtp),
+        workers_and_watcher(env),
+        autovacuum_stand_in([env["DATABASE_URL"]]),
+        serve("opora.wsgi:application", public_pool(env), "sync") as port,
+    ):
+        run(port, "/o/bench/", 1, 1.0, 5)
+        return [run(port, "/o/bench/", c, seconds, per_client) for c in levels]
 
 
 if __name__ == "__main__":
@@ -133,7 +153,15 @@ if __name__ == "__main__":
     result = main(levels, float(sys.argv[2]), int(sys.argv[3]))
     save("intake", result)
     print(json.dumps({k: v for k, v in result.items() if k.startswith("ratio") or k.endswith("error")}, indent=1))
-    for key in ("opora-gthread", "ceiling-gthread", "helpdesk-gthread", "opora-sync", "ceiling-sync", "helpdesk-sync"):
+    for key in (
+        "opora-gthread",
+        "ceiling-gthread",
+        "helpdesk-gthread",
+        "opora-sync",
+        "opora-with-workers-sync",
+        "ceiling-sync",
+        "helpdesk-sync",
+    ):
         for row in result.get(key, []):
             print(
                 key,

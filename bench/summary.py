@@ -29,6 +29,7 @@ def table() -> str:
         for key in (
             "opora-sync",
             "opora-gthread",
+            "opora-with-workers-sync",
             "ceiling-sync",
             "ceiling-gthread",
             "helpdesk-sync",
@@ -42,9 +43,15 @@ def table() -> str:
                 )
         ceiling = {w: intake.get(f"ratio-ceiling-{w}", intake.get(f"ratio-{w}")) for w in ("sync", "gthread")}
         helpdesk = {w: intake.get(f"ratio-helpdesk-{w}") for w in ("sync", "gthread")}
+        whole = {other: intake.get(f"ratio-opora-with-workers-{other}-sync") for other in ("ceiling", "helpdesk")}
         lines += [
             "",
             f"Requests/s ratios by client count: Opora ÷ ceiling {ceiling}; Opora ÷ django-helpdesk {helpdesk}.",
+            "",
+            "`opora-*` is the families' pool alone (the submits' tasks wait in their table); "
+            "`opora-with-workers-sync` is Opora as production runs it, with the task workers and the deadline "
+            f"watcher beside it sending the dispatchers' mail: ÷ ceiling {whole['ceiling']}, "
+            f"÷ django-helpdesk {whole['helpdesk']}.",
             "",
         ]
         if intake.get("helpdesk-error"):

@@ -1,0 +1,50 @@
+"""What runs beside the web server in production: the task workers and the deadline watcher, and for them a
+mail server (an SMTP sink on 127.0.0.1 that accepts and drops every message)."""
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from .common import ROOT, wait_for_port
+
+# As docs/operations.md says to run them: more than one, so one message's wait on the mail server or the
+# database does not hold up the next.
+TASK_WORKERS = int(os.environ.get("BENCH_TASK_WORKERS", "2"))
+
+
+@contextmanager
+def smtp_sink(port: int) -> Iterator[None]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}", "-c", "aiosmtpd.handlers.Sink"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_port(port)
+        yield
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+@contextmanager
+def workers_and_watcher(env: dict[str, str], workers: int = TASK_WORKERS) -> Iterator[None]:
+    commands = [["db_worker", "--no-reload", "--interval", "0.2", "--no-startup-delay"]] * workers
+    background = [
+        subprocess.Popen(
+            [sys.executable, "manage.py", *command],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for command in [*commands, ["watch_deadlines"]]
+    ]
+    try:
+        yield
+    finally:
+        for process in background:
+            process.terminate()
+            process.wait(20)
