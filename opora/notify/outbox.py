@@ -60,7 +60,15 @@ def restore(row: Outbox) -> dict[str, Any]:
     context = {key: value for key, value in row.render_context.items() if key != "_refs"}
     for key, pk in row.render_context.get("_refs", {}).items():
         context[key] = _REFERENCES[key]._default_manager.get(pk=pk)
-    return {**context, "organisation": row.organisation, "ticket": row.ticket}
+    ticket = row.ticket
+    if ticket is not None:
+        # The row's own school and request stand in for the event's: the same rows, not read again.
+        if ticket.organisation_id == row.organisation_id:
+            ticket.organisation = row.organisation
+        event = context.get("event")
+        if isinstance(event, TicketEvent) and event.ticket_id == ticket.pk:
+            event.ticket = ticket
+    return {**context, "organisation": row.organisation, "ticket": ticket}
 
 
 def fill(row: Outbox) -> None:
