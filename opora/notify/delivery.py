@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.db.models import F, Q
 
@@ -47,7 +48,8 @@ def _message(row: Outbox) -> EmailMultiAlternatives:
     return mail
 
 
-def deliver(outbox_id: int, now: datetime) -> str:
+def deliver(outbox_id: int, now: datetime, session: BaseEmailBackend | None = None) -> str:
+    """`session`: an open connection to the mail server to send through (a batch's); else one of its own."""
     row = claim(outbox_id, now)
     if row is None:
         return _not_claimed(outbox_id, now)
@@ -56,7 +58,9 @@ def deliver(outbox_id: int, now: datetime) -> str:
     try:
         if row.render_context and not row.subject:
             _fill(row)
-        _message(row).send(fail_silently=False)
+        message = _message(row)
+        message.connection = session
+        message.send(fail_silently=False)
     except Exception as exc:
         return _failed(row, exc, now)
     Outbox.objects.filter(pk=row.pk).update(state=OutboxState.SENT, sent_at=now, claimed_until=None, last_error="")

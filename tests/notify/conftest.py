@@ -13,10 +13,19 @@ from aiosmtpd.controller import Controller
 class Inbox:
     def __init__(self) -> None:
         self.messages: list[Message] = []
+        self.peers: list[Any] = []  # the client's address of each message's connection
+        self.refuse: set[str] = set()  # recipients whose messages are turned away
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.refuse & {address.lower() for address in envelope.rcpt_tos}:
+            return "554 Transaction failed"
         self.messages.append(email.message_from_bytes(envelope.original_content or envelope.content))
+        self.peers.append(session.peer)
         return "250 OK"
+
+    @property
+    def connections(self) -> int:
+        return len(set(self.peers))
 
     def to(self, address: str) -> list[Message]:
         return [m for m in self.messages if m["To"] == address]
