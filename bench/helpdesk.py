@@ -29,7 +29,12 @@ SITE_ID = 1
 STATIC_URL = "/static/"
 USE_TZ = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+import os
+# Its mail to each submitter goes to the bench's SMTP sink during the intake runs, as it would to a real server.
+EMAIL_BACKEND = ("django.core.mail.backends.smtp.EmailBackend" if os.environ.get("BENCH_SMTP_PORT")
+                 else "django.core.mail.backends.dummy.EmailBackend")
+EMAIL_HOST = "127.0.0.1"
+EMAIL_PORT = int(os.environ.get("BENCH_SMTP_PORT", "25"))
 HELPDESK_PUBLIC_ENABLED = True
 HELPDESK_TEAMS_MODE_ENABLED = False
 """

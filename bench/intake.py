@@ -94,8 +94,13 @@ def helpdesk_runs(levels: list[int], seconds: float, per_client: int) -> dict[st
         return {"helpdesk-error": f"django-helpdesk could not be set up: {exc}"}
     python = str(root / "venv" / "bin" / "python")
     found: dict[str, Any] = {}
+    # django-helpdesk mails each submitter from inside the request: to a real (sink) server, as Opora's
+    # workers do in `with_workers`.
+    smtp = free_port()
+    env = {**env, "BENCH_SMTP_PORT": str(smtp)}
     for worker_class in ("sync", "gthread"):
         with (
+            smtp_sink(smtp),
             autovacuum_stand_in([env["DATABASE_URL"]]),
             serve("hdproj.wsgi:application", env, worker_class, python=python, cwd=root) as port,
         ):
