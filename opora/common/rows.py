@@ -134,3 +134,50 @@ def _insert_statement(
     if returned is not None and db.features.can_return_columns_from_insert:
         sql += f" RETURNING {table}.{quote(str(returned.column))}"
     return sql, fields, returned
+
+
+def insert_new(objs: Sequence[Model], unique: str) -> list[Model]:
+    """Writes new instances with one statement, skipping any whose `unique` field's value is already in the table
+    (an earlier call wrote it), and returns those written, with their ids. Unlike `bulk_create(ignore_conflicts=
+    True)`, it says exactly which ones were new, even when another transaction wrote the same values at once."""
+    if not objs:
+        return []
+    model = type(objs[0])
+    meta = model._meta
+    alias = router.db_for_write(model)
+    db = connections[alias]
+    key = meta.get_field(unique)
+    assert isinstance(key, Field)
+    if not db.features.can_return_columns_from_insert:
+        existing = set(
+            model._default_manager.filter(**{f"{unique}__in": [getattr(o, key.attname) for o in objs]}).values_list(
+                unique, flat=True
+            )
+        )
+        model._default_manager.bulk_create(objs, ignore_conflicts=True)
+        fresh = [o for o in objs if getattr(o, key.attname) not in existing]
+        ids = dict(
+            model._default_manager.filter(**{f"{unique}__in": [getattr(o, key.attname) for o in fresh]}).values_list(
+                unique, "pk"
+            )
+        )
+    else:
+        fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field]
+        quote = db.ops.quote_name
+        table, pk_column, key_column = quote(meta.db_table), quote(str(meta.pk.column)), quote(str(key.column))  # type: ignore[union-attr]
+        row = f"({', '.join(['%s'] * len(fields))})"
+        sql = (
+            f"INSERT INTO {table} ({', '.join(quote(str(f.column)) for f in fields)}) "  # noqa: S608 (names from the model)
+            f"VALUES {', '.join([row] * len(objs))} "
+            f"ON CONFLICT ({key_column}) DO NOTHING RETURNING {pk_column}, {key_column}"
+        )
+        params = [f.get_db_prep_save(f.pre_save(obj, True), connection=db) for obj in objs for f in fields]
+        with db.cursor() as cursor:
+            cursor.execute(sql, params)
+            ids = {value: pk for pk, value in cursor.fetchall()}
+        fresh = [o for o in objs if getattr(o, key.attname) in ids]
+    for obj in fresh:
+        obj.pk = ids[getattr(obj, key.attname)]
+        obj._state.adding = False
+        obj._state.db = alias
+    return fresh

@@ -1,8 +1,12 @@
 """Sending one message: claim it, send it, mark it; retry with backoff; never twice for one key."""
 
+import contextlib
+import smtplib
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
@@ -48,35 +52,104 @@ def _message(row: Outbox) -> EmailMultiAlternatives:
     return mail
 
 
-def deliver(outbox_id: int, now: datetime, session: BaseEmailBackend | None = None) -> str:
-    """`session`: an open connection to the mail server to send through (a batch's); else one of its own."""
+class Conversation:
+    """One conversation with the mail server for a batch of messages while it goes well, opened when the first
+    message is ready to go. When the server does not answer, every message of the batch waits for its own retry
+    without calling it again; when it turns a message away, the rest each get a connection of their own, so one
+    bad message does not fail the others."""
+
+    def __init__(self) -> None:
+        self._session: BaseEmailBackend | None = None
+        self._tried = False
+        self._away: Exception | None = None
+
+    @property
+    def session(self) -> BaseEmailBackend | None:
+        if not self._tried:
+            self._tried = True
+            session = mail.get_connection(fail_silently=False)
+            try:
+                session.open()
+                self._session = session
+            except (OSError, smtplib.SMTPException) as exc:
+                _close(session)
+                self._away = exc
+        if self._away is not None:
+            raise self._away.with_traceback(None)
+        return self._session
+
+    def broken(self) -> None:
+        self._tried = True
+        if self._session is not None:
+            _close(self._session)
+            self._session = None
+
+    def close(self) -> None:
+        self.broken()
+
+
+def _close(session: BaseEmailBackend) -> None:
+    """Every message is already marked by now; a mail server that fumbles its goodbye changes nothing."""
+    with contextlib.suppress(OSError, smtplib.SMTPException):
+        session.close()
+
+
+@contextlib.contextmanager
+def conversation(talk: Conversation | None = None) -> Iterator[Conversation]:
+    """`talk` when the caller has one open already; otherwise a new one, closed at the end."""
+    if talk is not None:
+        yield talk
+        return
+    talk = Conversation()
+    try:
+        yield talk
+    finally:
+        talk.close()
+
+
+def deliver(outbox_id: int, now: datetime, talk: Conversation | None = None) -> str:
+    """`talk`: a batch's conversation with the mail server to send through; else a connection of its own."""
     row = claim(outbox_id, now)
     if row is None:
         return _not_claimed(outbox_id, now)
     if row.kind == FAN_OUT:
-        return _expand(row, now)
+        return _expand(row, now, talk)
+    return send_claimed(row, now, talk)
+
+
+def send_claimed(row: Outbox, now: datetime, talk: Conversation | None = None) -> str:
+    """Sends a message this worker holds the claim on, and marks it."""
     try:
         if row.render_context and not row.subject:
             _fill(row)
         message = _message(row)
-        message.connection = session
+        message.connection = talk.session if talk is not None else None
         message.send(fail_silently=False)
     except Exception as exc:
+        if talk is not None:
+            talk.broken()
         return _failed(row, exc, now)
     Outbox.objects.filter(pk=row.pk).update(state=OutboxState.SENT, sent_at=now, claimed_until=None, last_error="")
     return "sent"
 
 
-def _expand(row: Outbox, now: datetime) -> str:
-    """The messages and the end of the fan-out row commit together, so a crash leaves either both or neither."""
+def _expand(row: Outbox, now: datetime, talk: Conversation | None) -> str:
+    """The messages and the end of the fan-out row commit together, so a crash leaves either both or neither.
+    A role's messages are then sent by this same worker, in one conversation: they were written already rendered
+    and claimed by it, so a worker that dies before sending them leaves them to the sweep once the claim runs
+    out, and nobody else sends them meanwhile."""
     from .outbox import expand
 
     try:
         with transaction.atomic():
-            expand(row, now)
+            messages = expand(row, now)
             Outbox.objects.filter(pk=row.pk).update(state=OutboxState.SENT, sent_at=now, claimed_until=None)
     except Exception as exc:
         return _failed(row, exc, now)
+    if messages:
+        with conversation(talk) as batch:
+            for message in messages:
+                send_claimed(message, now, batch)
     return "expanded"
 
 

@@ -17,11 +17,12 @@ from django.utils.html import linebreaks, urlize
 from django.utils.safestring import mark_safe
 
 from opora.accounts.models import Organisation
-from opora.common.rows import insert
+from opora.common.rows import insert, insert_new
 from opora.domain.enums import ServiceRole
 from opora.tickets.labels import SERVICE_ROLE
 from opora.tickets.models import Ticket, TicketEvent
 
+from .delivery import lease
 from .kinds import DIGESTIBLE, FAN_OUT, NEVER_MUTED
 from .models import Outbox, OutboxState, Preference
 from .people import holders
@@ -98,10 +99,11 @@ def _message(  # noqa: PLR0917 (one outbox row and everything that decides it)
     ticket: Ticket | None,
     user: User | None,
     hold: bool,
+    rendered: bool = False,
 ) -> Outbox:
     stored = store(context)
     subject = text = html = ""
-    if stored is None or hold:
+    if stored is None or hold or rendered:
         subject, text, html = render(kind, {**context, "organisation": organisation, "ticket": ticket})
     return Outbox(
         organisation=organisation,
@@ -188,18 +190,22 @@ def queue_for_roles(
     return _insert_and_enqueue(row, now, fresh_key=True)
 
 
-def expand(row: Outbox, now: datetime) -> int:
-    """The worker's half of `queue_for_roles`: the people who hold the roles now, a message each. A sweep's
-    row stands for its clock events instead (`batch.on_clocks`)."""
+def expand(row: Outbox, now: datetime) -> list[Outbox]:
+    """The worker's half of `queue_for_roles`: the people who hold the roles now, a message each, written
+    rendered and claimed by this worker, which sends them next (`delivery._expand`). Returns those to send. A
+    sweep's row stands for its clock events instead (`batch.on_clocks`), whose messages go in tasks of their own."""
     from .receivers import to_staff
 
     if "clock_events" in row.render_context:
         from .batch import expand_clocks
 
-        return expand_clocks(row.render_context["clock_events"], now)
+        expand_clocks(row.render_context["clock_events"], now)
+        return []
     context = restore(row)
     roles = [ServiceRole(role) for role in context["roles"]]
-    return to_staff(context["kind"], holders(row.organisation, *roles), context["event"], context["extra"])
+    people = holders(row.organisation, *roles)
+    written = to_staff(context["kind"], people, context["event"], context["extra"], claimed_at=now)
+    return [message for message in written if message.state == OutboxState.PENDING]
 
 
 def queue_for_staff(
@@ -211,35 +217,55 @@ def queue_for_staff(
     context: dict[str, Any],
     now: datetime,
     ticket: Ticket | None = None,
-) -> int:
+) -> list[Outbox]:
     """Every recipient's message with one INSERT and one task for those sent now, whatever the number of
-    staff: a school's dispatchers all hear of each new request. Returns how many were new."""
+    staff. Returns the messages new now."""
     from .tasks import send_messages
 
+    written = write_for_staff(kind, people, organisation=organisation, key=key, context=context, now=now, ticket=ticket)
+    pending = [row.pk for row in written if row.state == OutboxState.PENDING]
+    if pending:
+        send_messages.enqueue(pending)
+    return written
+
+
+def write_for_staff(
+    kind: str,
+    people: list[User],
+    *,
+    organisation: Organisation,
+    key: str,
+    context: dict[str, Any],
+    now: datetime,
+    ticket: Ticket | None = None,
+    claimed_at: datetime | None = None,
+) -> list[Outbox]:
+    """Every recipient's message with one INSERT; returns the rows new now (a row already there under the same
+    key, from an earlier call, is left as it is).
+
+    `claimed_at`: the worker writing them sends them itself at once (a role's fan-out), from this moment of its
+    own. They are then rendered here, with the objects at hand, and written with its claim, so no other worker
+    sends them meanwhile; if it dies first, the claim runs out and the sweep hands them on. Only the messages
+    this call wrote come back."""
     preferences = {p.user_id: p for p in Preference.objects.filter(user__in=people)}
+    claim_until = claimed_at + lease() if claimed_at is not None else None
     rows = []
     for person in people:
         if not wants(person, kind, preferences):
             continue
         hold = held(kind, preferences.get(person.pk))
         personal = {**context, "person": person}
-        row = _message(kind, organisation, person.email, f"{key}:{person.pk}", personal, now, ticket, person, hold)
-        row.enqueued_at = None if hold else now
+        rendered = claimed_at is not None
+        row = _message(
+            kind, organisation, person.email, f"{key}:{person.pk}", personal, now, ticket, person, hold, rendered
+        )
+        row.enqueued_at = None if hold else (claimed_at or now)
+        if claim_until is not None and not hold:
+            row.attempts, row.claimed_until = 1, claim_until
         rows.append(row)
     if not rows:
-        return 0
-    with transaction.atomic(savepoint=False):  # nothing here can fail alone: conflicts are ignored
-        Outbox.objects.bulk_create(rows, ignore_conflicts=True)
-        # A row already there under the same key (an earlier call) keeps its own creation time.
-        made = list(
-            Outbox.objects.filter(dedupe_key__in=[r.dedupe_key for r in rows], created_at=now).values_list(
-                "pk", "state"
-            )
-        )
-        pending = [pk for pk, state in made if state == OutboxState.PENDING]
-        if pending:
-            send_messages.enqueue(pending)
-    return len(made)
+        return []
+    return [row for row in insert_new(rows, "dedupe_key") if isinstance(row, Outbox)]
 
 
 def enqueue_fan_outs(ids: list[int]) -> None:

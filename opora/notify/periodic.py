@@ -38,16 +38,18 @@ def breach_digest(result: SweepResult, now: datetime) -> int:
     made = 0
     for org in Organisation.objects.filter(pk__in=by_org):
         with transaction.atomic():
-            made += queue_for_staff(
-                kinds.HEAD_BREACHES,
-                holders(org, ServiceRole.HEAD),
-                organisation=org,
-                key=f"breaches:{result.run_id}:{org.pk}",
-                now=now,
-                context={
-                    "items": by_org[org.pk],
-                    "control_url": settings.SITE_URL + reverse("desk:control") + "?overdue=any",
-                },
+            made += len(
+                queue_for_staff(
+                    kinds.HEAD_BREACHES,
+                    holders(org, ServiceRole.HEAD),
+                    organisation=org,
+                    key=f"breaches:{result.run_id}:{org.pk}",
+                    now=now,
+                    context={
+                        "items": by_org[org.pk],
+                        "control_url": settings.SITE_URL + reverse("desk:control") + "?overdue=any",
+                    },
+                )
             )
     return made
 

@@ -14,7 +14,7 @@ from opora.tickets.signals import event_recorded
 
 from . import kinds
 from .models import Outbox
-from .outbox import queue, queue_for_roles, queue_for_staff
+from .outbox import queue, queue_for_roles, queue_for_staff, write_for_staff
 from .people import handlers, holders
 
 
@@ -52,7 +52,16 @@ def _may_read(ticket: Ticket, people: list[Any]) -> bool:
     return all(person.pk in confidants for person in people)
 
 
-def to_staff(kind: str, people: list[Any], event: TicketEvent, extra: dict[str, Any] | None = None) -> int:
+def to_staff(
+    kind: str,
+    people: list[Any],
+    event: TicketEvent,
+    extra: dict[str, Any] | None = None,
+    *,
+    claimed_at: datetime | None = None,
+) -> list[Outbox]:
+    """`claimed_at`: written for the worker that calls it to send at once (see `outbox.write_for_staff`); else
+    queued for a task of their own. Returns the messages new now."""
     ticket = event.ticket
     context = {
         "event": event,
@@ -60,15 +69,12 @@ def to_staff(kind: str, people: list[Any], event: TicketEvent, extra: dict[str, 
         **_links(ticket),
         **(extra or {}),
     }
-    return queue_for_staff(
-        kind,
-        people,
-        organisation=ticket.organisation,
-        key=f"{kind}:{event.pk}",
-        context=context,
-        now=event.at,
-        ticket=ticket,
-    )
+    org, key = ticket.organisation, f"{kind}:{event.pk}"
+    if claimed_at is not None:
+        return write_for_staff(
+            kind, people, organisation=org, key=key, context=context, now=event.at, ticket=ticket, claimed_at=claimed_at
+        )
+    return queue_for_staff(kind, people, organisation=org, key=key, context=context, now=event.at, ticket=ticket)
 
 
 def _received(event: TicketEvent, context: dict[str, Any]) -> None:

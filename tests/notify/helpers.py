@@ -5,9 +5,9 @@ from opora.notify.models import Outbox, OutboxState
 
 
 def send_all(now=None) -> list[str]:
-    """What a worker does for every pending row, in order: a row that stands for a whole role is expanded
-    into a message each, which is then sent in the same call. Expansions are not listed, so the outcomes
-    are those of real messages."""
+    """What the workers do for every pending row, in order. A row that stands for a whole role is expanded into
+    a message each, which the same worker sends at once: its outcome is listed as those messages' own (sent, or
+    left for a retry). Each message is tried once a call."""
     now = now or timezone.now()
     outcomes: list[str] = []
     seen: set[int] = set()
@@ -17,7 +17,22 @@ def send_all(now=None) -> list[str]:
         if not batch:
             return outcomes
         seen.update(batch)
-        outcomes += [outcome for outcome in (deliver(pk, now) for pk in batch) if outcome != "expanded"]
+        for pk in batch:
+            known = set(Outbox.objects.values_list("pk", flat=True))
+            outcome = deliver(pk, now)
+            if outcome != "expanded":
+                outcomes.append(outcome)
+                continue
+            # The watcher's messages are left to tasks of their own: the loop sends them next.
+            tried = Outbox.objects.exclude(pk__in=known).filter(attempts__gt=0).order_by("pk")
+            seen.update(row.pk for row in tried)
+            outcomes += [_outcome(row) for row in tried]
+
+
+def _outcome(row: Outbox) -> str:
+    if row.state == OutboxState.SENT:
+        return "sent"
+    return "failed" if row.state == OutboxState.FAILED else "retry"
 
 
 def expand_all(now=None) -> int:

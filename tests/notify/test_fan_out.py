@@ -34,10 +34,14 @@ def test_a_new_request_writes_one_row_for_all_dispatchers(db, school, dina, galy
 def test_expanding_twice_writes_each_message_once(db, smtp, school, dina, galya) -> None:
     ticket = receive(school, email="")
     row = Outbox.objects.get(kind="fan_out")
-    expand(row, timezone.now())
-    expand(row, timezone.now())  # a second worker after a crash: the messages' own keys hold
+    now = timezone.now()
+    assert len(expand(row, now)) == 2  # written and claimed; then the worker died before sending them
+    assert expand(row, now + timedelta(seconds=1)) == []  # a second worker after a crash: the messages' own keys hold
     assert Outbox.objects.filter(kind="dispatch_new").count() == 2
-    send_all()
+    assert send_all(now) == ["deferred", "deferred"]  # the dead worker's claims hold
+    assert smtp.inbox.messages == []
+    later = now + delivery.lease() + timedelta(seconds=1)
+    assert send_all(later) == ["sent", "sent"]
     for person in (dina, galya):
         [message] = smtp.inbox.to(person.email)
         assert ticket.number in text_of(message)
