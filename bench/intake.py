@@ -5,10 +5,13 @@ import os
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+import psycopg
 
 from .common import ROOT, autovacuum_stand_in, django_env, manage, recreate_db, save, wait_for_port
 from .load import run
@@ -138,19 +141,45 @@ def main(levels: list[int], seconds: float, per_client: int) -> dict[str, Any]:
 
 def with_workers(levels: list[int], seconds: float, per_client: int) -> list[dict[str, Any]]:
     """Opora as a whole, as production runs it: the task workers and the deadline watcher beside the families'
-    pool, on a database of their own, sending the dispatchers' mail to an SMTP sink. Each submit queues a task
-    that the workers expand into a message for each dispatcher, so at full load they share the two cores with
-    the web workers; the ones above serve the families' pool alone, with the tasks left in their table."""
+    pool, on a database of their own, each with the CPU priority its systemd unit gives it, sending the
+    dispatchers' mail to an SMTP sink. Each submit queues a task that a worker expands into a message for each
+    dispatcher and sends. At full load the workers get the CPU the web pool leaves, so mail falls behind while
+    the load lasts: each level records the tasks still waiting at its end, and how long the workers took to
+    catch up once it stopped (before the next level starts). The runs above serve the families' pool alone, with
+    the tasks left in their table."""
     smtp = free_port()
     env = {**opora_env(), "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(smtp)}
+    found = []
     with (
         smtp_sink(smtp),
         workers_and_watcher(env),
         autovacuum_stand_in([env["DATABASE_URL"]]),
         serve("opora.wsgi:application", public_pool(env), "sync") as port,
+        psycopg.connect(env["DATABASE_URL"], autocommit=True) as db,
     ):
         run(port, "/o/bench/", 1, 1.0, 5)
-        return [run(port, "/o/bench/", c, seconds, per_client) for c in levels]
+        for clients in levels:
+            row = run(port, "/o/bench/", clients, seconds, per_client)
+            row["tasks_waiting_at_end"] = _tasks_waiting(db)
+            row["caught_up_after_s"] = _catch_up(db, limit=max(60.0, 10 * seconds))
+            found.append(row)
+    return found
+
+
+def _tasks_waiting(db: "psycopg.Connection[Any]") -> int:
+    query = "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status IN ('READY', 'RUNNING')"
+    (count,) = db.execute(query).fetchone() or (0,)
+    return int(count)
+
+
+def _catch_up(db: "psycopg.Connection[Any]", limit: float) -> float | None:
+    """Seconds until no task is left waiting; None if the workers were still behind after `limit`."""
+    started = time.monotonic()
+    while _tasks_waiting(db):
+        if time.monotonic() - started > limit:
+            return None
+        time.sleep(0.5)
+    return round(time.monotonic() - started, 1)
 
 
 if __name__ == "__main__":
@@ -179,4 +208,9 @@ if __name__ == "__main__":
                 round(row["latency_ms"]["p99"], 1),
                 "errors",
                 row["errors"],
+                *(
+                    ["tasks waiting", row["tasks_waiting_at_end"], "caught up after s", row["caught_up_after_s"]]
+                    if "tasks_waiting_at_end" in row
+                    else []
+                ),
             )

@@ -29,9 +29,18 @@ def smtp_sink(port: int) -> Iterator[None]:
         process.wait(10)
 
 
+def unit_nice(name: str) -> int:
+    """The CPU priority a systemd unit in deploy/ gives its process (its `Nice=` line), 0 without one."""
+    lines = (ROOT / "deploy" / "systemd" / name).read_text().splitlines()
+    return next((int(line.removeprefix("Nice=")) for line in lines if line.startswith("Nice=")), 0)
+
+
 @contextmanager
 def workers_and_watcher(env: dict[str, str], workers: int = TASK_WORKERS) -> Iterator[None]:
-    commands = [["db_worker", "--no-reload", "--interval", "0.2", "--no-startup-delay"]] * workers
+    """Each with the CPU priority its unit gives it in production."""
+    worker = ["db_worker", "--no-reload", "--interval", "0.2", "--no-startup-delay"]
+    commands = [(worker, unit_nice("opora-worker@.service"))] * workers
+    commands.append((["watch_deadlines"], unit_nice("opora-watcher.service")))
     background = [
         subprocess.Popen(
             [sys.executable, "manage.py", *command],
@@ -39,8 +48,9 @@ def workers_and_watcher(env: dict[str, str], workers: int = TASK_WORKERS) -> Ite
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            preexec_fn=(lambda n=nice: os.nice(n)) if nice else None,  # noqa: PLW1509 (only os.nice, before exec)
         )
-        for command in [*commands, ["watch_deadlines"]]
+        for command, nice in commands
     ]
     try:
         yield

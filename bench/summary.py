@@ -51,7 +51,14 @@ def table() -> str:
             "`opora-*` is the families' pool alone (the submits' tasks wait in their table); "
             "`opora-with-workers-sync` is Opora as production runs it, with the task workers and the deadline "
             f"watcher beside it sending the dispatchers' mail: ÷ ceiling {whole['ceiling']}, "
-            f"÷ django-helpdesk {whole['helpdesk']}.",
+            f"÷ django-helpdesk {whole['helpdesk']}. Its workers run behind the web pool for the CPU, as their "
+            "unit sets; mail waiting when each level ended, and the time the workers took to send it: "
+            + "; ".join(
+                f"{row['clients']} clients {row['tasks_waiting_at_end']} tasks, {row['caught_up_after_s']} s"
+                for row in intake.get("opora-with-workers-sync", [])
+                if "tasks_waiting_at_end" in row
+            )
+            + ".",
             "",
         ]
         if intake.get("helpdesk-error"):
