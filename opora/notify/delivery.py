@@ -118,18 +118,22 @@ def deliver(outbox_id: int, now: datetime, talk: Conversation | None = None) -> 
 
 
 def send_claimed(row: Outbox, now: datetime, talk: Conversation | None = None) -> str:
-    """Sends a message this worker holds the claim on, and marks it."""
+    """Sends a message this worker holds the claim on, and marks it. A message kept as ids is rendered first;
+    its text is written with the mark (sent, or left for a retry), so the outbox shows what was sent."""
+    text: dict[str, str] = {}
     try:
         if row.render_context and not row.subject:
-            _fill(row)
+            text = _fill(row)
         message = _message(row)
         message.connection = talk.session if talk is not None else None
         message.send(fail_silently=False)
     except Exception as exc:
         if talk is not None:
             talk.broken()
-        return _failed(row, exc, now)
-    Outbox.objects.filter(pk=row.pk).update(state=OutboxState.SENT, sent_at=now, claimed_until=None, last_error="")
+        return _failed(row, exc, now, text)
+    Outbox.objects.filter(pk=row.pk).update(
+        state=OutboxState.SENT, sent_at=now, claimed_until=None, last_error="", **text
+    )
     return "sent"
 
 
@@ -153,11 +157,11 @@ def _expand(row: Outbox, now: datetime, talk: Conversation | None) -> str:
     return "expanded"
 
 
-def _fill(row: Outbox) -> None:
+def _fill(row: Outbox) -> dict[str, str]:
     from .outbox import fill
 
     fill(row)
-    Outbox.objects.filter(pk=row.pk).update(subject=row.subject, body_text=row.body_text, body_html=row.body_html)
+    return {"subject": row.subject, "body_text": row.body_text, "body_html": row.body_html}
 
 
 def _not_claimed(outbox_id: int, now: datetime) -> str:
@@ -172,18 +176,23 @@ def _not_claimed(outbox_id: int, now: datetime) -> str:
     return "deferred"
 
 
-def _failed(row: Outbox, exc: Exception, now: datetime) -> str:
+def _failed(row: Outbox, exc: Exception, now: datetime, text: dict[str, str] | None = None) -> str:
+    """`text`: the message as just rendered, kept with the failure (the head's list of failed mail shows it)."""
     error = f"{type(exc).__name__}: {exc}"[:2000]
     if row.attempts >= settings.OPORA_MAIL_MAX_ATTEMPTS:
         with transaction.atomic():
-            Outbox.objects.filter(pk=row.pk).update(state=OutboxState.FAILED, claimed_until=None, last_error=error)
+            Outbox.objects.filter(pk=row.pk).update(
+                state=OutboxState.FAILED, claimed_until=None, last_error=error, **(text or {})
+            )
             from .receivers import failed_message
 
             failed_message(row, now)
         return "failed"
     retry_at = now + backoff(row.attempts)
     with transaction.atomic():
-        Outbox.objects.filter(pk=row.pk).update(next_attempt_at=retry_at, claimed_until=None, last_error=error)
+        Outbox.objects.filter(pk=row.pk).update(
+            next_attempt_at=retry_at, claimed_until=None, last_error=error, **(text or {})
+        )
         from .outbox import enqueue
 
         enqueue(row, now, run_after=retry_at)

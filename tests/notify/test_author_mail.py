@@ -67,6 +67,16 @@ def test_the_request_stores_the_message_and_the_worker_renders_it(db, smtp, scho
     assert received.status_token in row.body_text
 
 
+def test_a_receipt_the_server_turned_away_keeps_the_text_it_was_sent_with(db, smtp, school) -> None:
+    received = services.receive(school, intake(), channel=Channel.WEB, now=timezone.now())
+    smtp.inbox.refuse.add("kuznetsova@example.ru")
+    assert send_all() == ["retry"]
+    row = Outbox.objects.get(recipient="kuznetsova@example.ru")
+    assert row.state == "pending" and "554" in row.last_error
+    assert row.subject == f"Обращение № {received.ticket.number} принято"  # what the head's list of failures shows
+    assert received.status_token in row.body_text and received.status_token in row.body_html
+
+
 def test_a_message_whose_context_cannot_be_stored_is_rendered_at_once(db, school) -> None:
     from opora.notify.outbox import queue
 

@@ -56,5 +56,7 @@ def test_a_family_receipt_names_its_school_and_request(db, smtp, school) -> None
     outcome, statements = _delivered(receipt.pk)
     assert outcome == "sent"
     assert _reads(statements, "accounts_organisation") == _reads(statements, "tickets_ticket") == 0
+    # The claim, the row, its event; the text goes with the mark that it was sent.
+    assert len(statements) == 4 and statements[-1].startswith('UPDATE "notify_outbox" SET "state" = \'sent\'')
     [mail] = smtp.inbox.to("kuznetsova@example.ru")
     assert received.ticket.number in text_of(mail) and received.status_token in text_of(mail)
