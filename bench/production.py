@@ -2,6 +2,7 @@
 mail server (an SMTP sink on 127.0.0.1 that accepts and drops every message)."""
 
 import os
+import shlex
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -29,18 +30,26 @@ def smtp_sink(port: int) -> Iterator[None]:
         process.wait(10)
 
 
-def unit_nice(name: str) -> int:
-    """The CPU priority a systemd unit in deploy/ gives its process (its `Nice=` line), 0 without one."""
+def unit(name: str) -> tuple[list[str], int]:
+    """What a systemd unit in deploy/ runs (its `ExecStart=` from `manage.py` on) and the CPU priority it runs
+    it at (its `Nice=`, 0 without one)."""
     lines = (ROOT / "deploy" / "systemd" / name).read_text().splitlines()
-    return next((int(line.removeprefix("Nice=")) for line in lines if line.startswith("Nice=")), 0)
+    command = shlex.split(next(line for line in lines if line.startswith("ExecStart=")))
+    nice = next((int(line.removeprefix("Nice=")) for line in lines if line.startswith("Nice=")), 0)
+    return command[command.index("manage.py") + 1 :], nice
 
 
 @contextmanager
 def workers_and_watcher(env: dict[str, str], workers: int = TASK_WORKERS) -> Iterator[None]:
-    """Each with the CPU priority its unit gives it in production."""
-    worker = ["db_worker", "--no-reload", "--interval", "0.2", "--no-startup-delay"]
-    commands = [(worker, unit_nice("opora-worker@.service"))] * workers
-    commands.append((["watch_deadlines"], unit_nice("opora-watcher.service")))
+    """As the units in deploy/systemd run them: `workers` staff task workers, the families' mail worker and the
+    deadline watcher, each with its unit's arguments and CPU priority. The task workers look for new tasks
+    every 0.2 s and start at once."""
+    quick = ["--interval", "0.2", "--no-startup-delay"]
+    staff, staff_nice = unit("opora-worker@.service")
+    families, families_nice = unit("opora-families-mail.service")
+    watcher, watcher_nice = unit("opora-watcher.service")
+    commands = [([*staff, *quick], staff_nice)] * workers
+    commands += [([*families, *quick], families_nice), (watcher, watcher_nice)]
     background = [
         subprocess.Popen(
             [sys.executable, "manage.py", *command],

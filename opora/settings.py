@@ -179,6 +179,8 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 TASKS = {
     "default": {
         "BACKEND": env.str("TASK_BACKEND", default="opora.common.tasks.DatabaseBackend"),
+        # "families": families' own mail (receipts, answers), served by a worker of its own in production.
+        "QUEUES": ["default", "families"],
     }
 }
 

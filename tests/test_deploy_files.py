@@ -65,7 +65,7 @@ def test_every_pool_nginx_names_is_a_unit_and_every_command_exists() -> None:
     bound = {word for words in _units().values() for word in words if word.startswith("127.0.0.1:")}
     assert {f"127.0.0.1:{port}" for port in _upstream_ports().values()} == bound
     commands = [words[words.index("manage.py") + 1] for words in _units().values() if "manage.py" in words]
-    assert sorted(commands) == ["db_worker", "watch_deadlines"]
+    assert sorted(commands) == ["db_worker", "db_worker", "watch_deadlines"]
     assert all(command in get_commands() for command in commands)
 
 
@@ -85,3 +85,33 @@ def test_only_the_families_pool_lets_postgresql_keep_one_plan_per_statement() ->
     assert _environment(public) == {"DB_PLAN_CACHE_MODE": "auto"}
     others = [unit for unit in _units() if unit != public]
     assert others and all("DB_PLAN_CACHE_MODE" not in _environment(unit) for unit in others)
+
+
+def _nice(unit: str) -> int:
+    lines = (DEPLOY / "systemd" / unit).read_text().splitlines()
+    return next((int(line.removeprefix("Nice=")) for line in lines if line.startswith("Nice=")), 0)
+
+
+def _queues_served() -> dict[str, str]:
+    """Each task queue, by the unit whose worker serves it."""
+    served = {}
+    for unit, words in _units().items():
+        if "db_worker" in words:
+            for queue in words[words.index("--queue-name") + 1].split(","):
+                served[queue] = unit
+    return served
+
+
+def test_every_task_queue_has_a_worker_and_only_staff_mail_waits_behind_the_web(settings) -> None:
+    served = _queues_served()
+    assert set(served) == set(settings.TASKS["default"]["QUEUES"])
+    assert _nice(served["default"]) > 0  # staff mail, fan-outs, roll-ups: after the families' pages
+    assert _nice(served["families"]) == 0  # a family's receipt: at once, even in a surge
+    web = [unit for unit, words in _units().items() if "gunicorn" in " ".join(words)]
+    assert web and all(_nice(unit) == 0 for unit in web)
+
+
+def test_the_demo_worker_serves_every_queue() -> None:
+    script = (DEPLOY.parent / "scripts" / "run-local").read_text()
+    [line] = [line for line in script.splitlines() if "db_worker" in line]
+    assert "--queue-name '*'" in line

@@ -9,7 +9,7 @@ for the watcher's batches, where building a model instance per row costs more th
 import json
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection, connections, router
 from django.db.models import Field, Model
@@ -74,6 +74,8 @@ def insert_rows(model: type[Model], fields: Sequence[str], rows: Sequence[Sequen
     return ids
 
 
+M = TypeVar("M", bound=Model)
+
 # (model, database alias, with its id) -> the statement, the fields in its order, and the id field it returns.
 _INSERTS: dict[tuple[type[Model], str, bool], tuple[str, list[Field[Any, Any]], Field[Any, Any] | None]] = {}
 
@@ -136,7 +138,7 @@ def _insert_statement(
     return sql, fields, returned
 
 
-def insert_new(objs: Sequence[Model], unique: str) -> list[Model]:
+def insert_new(objs: Sequence[M], unique: str) -> list[M]:
     """Writes new instances with one statement, skipping any whose `unique` field's value is already in the table
     (an earlier call wrote it), and returns those written, with their ids. Unlike `bulk_create(ignore_conflicts=
     True)`, it says exactly which ones were new, even when another transaction wrote the same values at once."""

@@ -265,7 +265,7 @@ def write_for_staff(
         rows.append(row)
     if not rows:
         return []
-    return [row for row in insert_new(rows, "dedupe_key") if isinstance(row, Outbox)]
+    return insert_new(rows, "dedupe_key")
 
 
 def enqueue_fan_outs(ids: list[int]) -> None:
@@ -279,17 +279,21 @@ def enqueue_fan_outs(ids: list[int]) -> None:
 # A family's own mail (the receipt with its status link, an answer) goes before staff mail when the
 # worker has a queue, as on the first day of distance learning: staff see new requests in their queues anyway.
 AUTHOR_PRIORITY = 10
+# ...and in a queue of its own, which a worker at the web's CPU priority serves (deploy/systemd): the workers
+# for everything else run behind the web, so a surge that fills the machine delays staff mail, not receipts.
+FAMILIES_QUEUE = "families"
 
 
 def enqueue(row: Outbox, now: datetime, run_after: datetime | None = None, mark: bool = True) -> None:
     from .tasks import send_message
 
-    priority = AUTHOR_PRIORITY if row.user_id is None and row.kind != FAN_OUT else 0
-    task = (
-        send_message.using(priority=priority, run_after=run_after)
-        if run_after
-        else send_message.using(priority=priority)
+    for_family = row.user_id is None and row.kind != FAN_OUT
+    task = send_message.using(
+        priority=AUTHOR_PRIORITY if for_family else 0,
+        queue_name=FAMILIES_QUEUE if for_family else send_message.queue_name,
     )
+    if run_after is not None:
+        task = task.using(run_after=run_after)
     task.enqueue(row.pk)
     if mark:
         Outbox.objects.filter(pk=row.pk).update(enqueued_at=now)

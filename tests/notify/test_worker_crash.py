@@ -59,6 +59,7 @@ def worker(smtp_port: int) -> subprocess.Popen[bytes]:
         "OPORA_MAIL_LEASE_SECONDS": "2",
     }
     command = [sys.executable, "manage.py", "db_worker", "--no-reload", "--interval", "0.1", "--no-startup-delay"]
+    command += ["--queue-name", "*"]  # families' receipts and staff mail alike
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
