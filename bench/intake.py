@@ -7,13 +7,14 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import psycopg
 
-from .common import ROOT, autovacuum_stand_in, django_env, manage, recreate_db, save, wait_for_port
+from .common import ROOT, autovacuum_stand_in, django_env, manage, recreate_db, save, summary, wait_for_port
 from .load import run
 from .production import smtp_sink, workers_and_watcher
 
@@ -45,9 +46,9 @@ def serve(
         process.wait(10)
 
 
-def opora_env() -> dict[str, str]:
+def opora_env(database: str = "opora_bench") -> dict[str, str]:
     env = django_env(
-        recreate_db("opora_bench"),
+        recreate_db(database),
         OPORA_MIN_FILL_SECONDS="0",
         AXES_ENABLED="false",
         TRUSTED_PROXY_HOPS="1",
@@ -88,46 +89,120 @@ def ceiling_env() -> dict[str, str]:
     return env
 
 
-def helpdesk_runs(levels: list[int], seconds: float, per_client: int) -> dict[str, Any]:
+# Each level is measured in this many slices per target, the targets taking turns, in reverse order every other
+# round: a shared machine's speed drifts over the minutes a run takes, and measured one after another the
+# targets' ratios moved by a third between two runs of the same code.
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
+
+
+@dataclass
+class Target:
+    name: str
+    port: int
+    kind: str = "opora"
+    path: str = "/o/bench/"
+    database: str = ""  # set for Opora with its workers: each slice waits until they have caught up
+
+
+def main(levels: list[int], seconds: float, per_client: int) -> dict[str, Any]:
+    results: dict[str, Any] = {"levels": levels, "seconds_per_level": seconds, "rounds": ROUNDS}
+    with ExitStack() as stack:
+        targets = _start(stack, results)
+        for target in targets:
+            run(target.port, target.path, 1, 1.0, 5, kind=target.kind)  # warm-up
+            _caught_up(target)
+        slices: dict[str, list[list[dict[str, Any]]]] = {t.name: [] for t in targets}
+        for clients in levels:
+            for t in targets:
+                slices[t.name].append([])
+            for round_ in range(ROUNDS):
+                for target in targets if round_ % 2 == 0 else targets[::-1]:
+                    part = run(
+                        target.port, target.path, clients, seconds / ROUNDS, per_client, kind=target.kind, raw=True
+                    )
+                    if target.database:
+                        part["tasks_waiting_at_end"] = _tasks_waiting(target.database)
+                        part["caught_up_after_s"] = _caught_up(target, limit=max(60.0, 10 * seconds))
+                    slices[target.name][-1].append(part)
+        for name, by_level in slices.items():
+            results[name] = [merge(parts) for parts in by_level]
+    _ratios(results)
+    return results
+
+
+def _start(stack: ExitStack, results: dict[str, Any]) -> list[Target]:
+    """Every target's server, up together for the whole run; each on its own database."""
+    opora = public_pool(opora_env())
+    ceiling = ceiling_env()
+    smtp = free_port()
+    whole = {**opora_env("opora_workers_bench"), "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(smtp)}
+    databases = [opora["DATABASE_URL"], ceiling["DATABASE_URL"], whole["DATABASE_URL"]]
+    targets = []
+    for worker_class in ("sync", "gthread"):
+        targets.append(
+            Target(f"opora-{worker_class}", stack.enter_context(serve("opora.wsgi:application", opora, worker_class)))
+        )
+        ceiling_port = stack.enter_context(serve("bench.ceiling.app:application", ceiling, worker_class))
+        targets.append(Target(f"ceiling-{worker_class}", ceiling_port))
+    stack.enter_context(smtp_sink(smtp))
+    stack.enter_context(workers_and_watcher(whole))
+    port = stack.enter_context(serve("opora.wsgi:application", public_pool(whole), "sync"))
+    targets.append(Target("opora-with-workers-sync", port, database=whole["DATABASE_URL"]))
+    if os.environ.get("BENCH_HELPDESK", "1") == "1":
+        targets += _helpdesk(stack, results, databases)
+    stack.enter_context(autovacuum_stand_in(databases))
+    return targets
+
+
+def _helpdesk(stack: ExitStack, results: dict[str, Any], databases: list[str]) -> list[Target]:
+    """django-helpdesk mails each submitter from inside the request: to a real (sink) server, as Opora's
+    workers do."""
     from .helpdesk import prepare
 
     try:
         root, env = prepare()
     except subprocess.CalledProcessError as exc:
-        return {"helpdesk-error": f"django-helpdesk could not be set up: {exc}"}
+        results["helpdesk-error"] = f"django-helpdesk could not be set up: {exc}"
+        return []
     python = str(root / "venv" / "bin" / "python")
-    found: dict[str, Any] = {}
-    # django-helpdesk mails each submitter from inside the request: to a real (sink) server, as Opora's
-    # workers do in `with_workers`.
     smtp = free_port()
     env = {**env, "BENCH_SMTP_PORT": str(smtp)}
-    for worker_class in ("sync", "gthread"):
-        with (
-            smtp_sink(smtp),
-            autovacuum_stand_in([env["DATABASE_URL"]]),
-            serve("hdproj.wsgi:application", env, worker_class, python=python, cwd=root) as port,
-        ):
-            run(port, "/tickets/submit/", 1, 1.0, 3, kind="helpdesk")
-            found[f"helpdesk-{worker_class}"] = [
-                run(port, "/tickets/submit/", c, seconds, per_client, kind="helpdesk") for c in levels
-            ]
-    return found
+    stack.enter_context(smtp_sink(smtp))
+    databases.append(env["DATABASE_URL"])
+    return [
+        Target(
+            f"helpdesk-{worker_class}",
+            stack.enter_context(serve("hdproj.wsgi:application", env, worker_class, python=python, cwd=root)),
+            kind="helpdesk",
+            path="/tickets/submit/",
+        )
+        for worker_class in ("sync", "gthread")
+    ]
 
 
-def main(levels: list[int], seconds: float, per_client: int) -> dict[str, Any]:
-    results: dict[str, Any] = {"levels": levels, "seconds_per_level": seconds}
-    targets = {
-        "opora": ("opora.wsgi:application", public_pool(opora_env())),
-        "ceiling": ("bench.ceiling.app:application", ceiling_env()),
+def merge(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """One level's slices of one target as one result: requests/s over their time together, latency
+    percentiles over all their requests; for Opora with its workers, the most tasks left waiting at the end
+    of a slice and the longest time to send them."""
+    ok = sum(p["ok"] for p in parts)
+    wall = sum(p["seconds"] for p in parts)
+    merged = {
+        "clients": parts[0]["clients"],
+        "ok": ok,
+        "errors": sum(p["errors"] for p in parts),
+        "seconds": round(wall, 2),
+        "rps": round(ok / wall, 1) if wall else 0.0,
+        "latency_ms": summary([ms for p in parts for ms in p["latencies_ms"]]),
+        "slices_rps": [p["rps"] for p in parts],
     }
-    for worker_class in ("sync", "gthread"):
-        for name, (app, env) in targets.items():
-            with autovacuum_stand_in([env["DATABASE_URL"]]), serve(app, env, worker_class) as port:
-                run(port, "/o/bench/", 1, 1.0, 5)  # warm-up
-                results[f"{name}-{worker_class}"] = [run(port, "/o/bench/", c, seconds, per_client) for c in levels]
-    results["opora-with-workers-sync"] = with_workers(levels, seconds, per_client)
-    if os.environ.get("BENCH_HELPDESK", "1") == "1":
-        results.update(helpdesk_runs(levels, seconds, per_client))
+    if "tasks_waiting_at_end" in parts[0]:
+        caught = [p["caught_up_after_s"] for p in parts]
+        merged["tasks_waiting_at_end"] = max(p["tasks_waiting_at_end"] for p in parts)
+        merged["caught_up_after_s"] = None if None in caught else max(caught)
+    return merged
+
+
+def _ratios(results: dict[str, Any]) -> None:
     for ours, worker_class in (("opora", "sync"), ("opora", "gthread"), ("opora-with-workers", "sync")):
         o = {r["clients"]: r for r in results[f"{ours}-{worker_class}"]}
         prefix = "ratio" if ours == "opora" else f"ratio-{ours}"
@@ -136,46 +211,22 @@ def main(levels: list[int], seconds: float, per_client: int) -> dict[str, Any]:
             results[f"{prefix}-{other}-{worker_class}"] = {
                 n: round(o[n]["rps"] / rows[n]["rps"], 2) if n in rows and rows[n]["rps"] else None for n in o
             }
-    return results
 
 
-def with_workers(levels: list[int], seconds: float, per_client: int) -> list[dict[str, Any]]:
-    """Opora as a whole, as production runs it: the task workers and the deadline watcher beside the families'
-    pool, on a database of their own, each with the CPU priority its systemd unit gives it, sending the
-    dispatchers' mail to an SMTP sink. Each submit queues a task that a worker expands into a message for each
-    dispatcher and sends. At full load the workers get the CPU the web pool leaves, so mail falls behind while
-    the load lasts: each level records the tasks still waiting at its end, and how long the workers took to
-    catch up once it stopped (before the next level starts). The runs above serve the families' pool alone, with
-    the tasks left in their table."""
-    smtp = free_port()
-    env = {**opora_env(), "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(smtp)}
-    found = []
-    with (
-        smtp_sink(smtp),
-        workers_and_watcher(env),
-        autovacuum_stand_in([env["DATABASE_URL"]]),
-        serve("opora.wsgi:application", public_pool(env), "sync") as port,
-        psycopg.connect(env["DATABASE_URL"], autocommit=True) as db,
-    ):
-        run(port, "/o/bench/", 1, 1.0, 5)
-        for clients in levels:
-            row = run(port, "/o/bench/", clients, seconds, per_client)
-            row["tasks_waiting_at_end"] = _tasks_waiting(db)
-            row["caught_up_after_s"] = _catch_up(db, limit=max(60.0, 10 * seconds))
-            found.append(row)
-    return found
-
-
-def _tasks_waiting(db: "psycopg.Connection[Any]") -> int:
+def _tasks_waiting(database: str) -> int:
     query = "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status IN ('READY', 'RUNNING')"
-    (count,) = db.execute(query).fetchone() or (0,)
+    with psycopg.connect(database, autocommit=True) as db:
+        (count,) = db.execute(query).fetchone() or (0,)
     return int(count)
 
 
-def _catch_up(db: "psycopg.Connection[Any]", limit: float) -> float | None:
-    """Seconds until no task is left waiting; None if the workers were still behind after `limit`."""
+def _caught_up(target: Target, limit: float = 60.0) -> float | None:
+    """Seconds until Opora's workers have no task left waiting (the machine is then quiet again for the next
+    slice); None if they were still behind after `limit`."""
+    if not target.database:
+        return 0.0
     started = time.monotonic()
-    while _tasks_waiting(db):
+    while _tasks_waiting(target.database):
         if time.monotonic() - started > limit:
             return None
         time.sleep(0.5)

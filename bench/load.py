@@ -92,8 +92,9 @@ def _client(port: int, path: str, deadline: float, limit: int, outcome: Outcome,
 
 
 def run(
-    port: int, path: str, clients: int, seconds: float, per_client_limit: int, kind: str = "opora"
+    port: int, path: str, clients: int, seconds: float, per_client_limit: int, kind: str = "opora", raw: bool = False
 ) -> dict[str, Any]:
+    """`raw`: with every request's latency too (`latencies_ms`), for results merged from several runs."""
     import itertools
 
     from .common import summary
@@ -119,4 +120,5 @@ def run(
         "seconds": round(wall, 2),
         "rps": round(ok / wall, 1),
         "latency_ms": summary(outcome.latencies_ms),
+        **({"latencies_ms": outcome.latencies_ms} if raw else {}),
     }

@@ -41,15 +41,15 @@ def unit(name: str) -> tuple[list[str], int]:
 
 @contextmanager
 def workers_and_watcher(env: dict[str, str], workers: int = TASK_WORKERS) -> Iterator[None]:
-    """As the units in deploy/systemd run them: `workers` staff task workers, the families' mail worker and the
+    """As the units in deploy/systemd run them: `workers` staff task workers, as many for families' mail, and the
     deadline watcher, each with its unit's arguments and CPU priority. The task workers look for new tasks
     every 0.2 s and start at once."""
     quick = ["--interval", "0.2", "--no-startup-delay"]
     staff, staff_nice = unit("opora-worker@.service")
-    families, families_nice = unit("opora-families-mail.service")
+    families, families_nice = unit("opora-families-mail@.service")
     watcher, watcher_nice = unit("opora-watcher.service")
-    commands = [([*staff, *quick], staff_nice)] * workers
-    commands += [([*families, *quick], families_nice), (watcher, watcher_nice)]
+    commands = [([*staff, *quick], staff_nice)] * workers + [([*families, *quick], families_nice)] * workers
+    commands.append((watcher, watcher_nice))
     background = [
         subprocess.Popen(
             [sys.executable, "manage.py", *command],
