@@ -222,10 +222,13 @@ def queue_for_staff(
     staff. Returns the messages new now."""
     from .tasks import send_messages
 
-    written = write_for_staff(kind, people, organisation=organisation, key=key, context=context, now=now, ticket=ticket)
-    pending = [row.pk for row in written if row.state == OutboxState.PENDING]
-    if pending:
-        send_messages.enqueue(pending)
+    with transaction.atomic(savepoint=False):  # the rows and their task, or neither
+        written = write_for_staff(
+            kind, people, organisation=organisation, key=key, context=context, now=now, ticket=ticket
+        )
+        pending = [row.pk for row in written if row.state == OutboxState.PENDING]
+        if pending:
+            send_messages.enqueue(pending)
     return written
 
 
@@ -249,13 +252,13 @@ def write_for_staff(
     this call wrote come back."""
     preferences = {p.user_id: p for p in Preference.objects.filter(user__in=people)}
     claim_until = claimed_at + lease() if claimed_at is not None else None
+    rendered = claimed_at is not None
     rows = []
     for person in people:
         if not wants(person, kind, preferences):
             continue
         hold = held(kind, preferences.get(person.pk))
         personal = {**context, "person": person}
-        rendered = claimed_at is not None
         row = _message(
             kind, organisation, person.email, f"{key}:{person.pk}", personal, now, ticket, person, hold, rendered
         )
