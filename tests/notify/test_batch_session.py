@@ -1,6 +1,8 @@
 """A role's messages go out with the worker that wrote them, over one conversation with the mail server, and a
 failure stays its own. So do the watcher's batches, which go in tasks of their own."""
 
+from datetime import timedelta
+
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -99,3 +101,15 @@ def test_a_queued_batch_with_the_server_away_waits_message_by_message(db, smtp, 
     smtp.stop()
     assert send_messages.call(batch) == {"retry": 2}
     assert all(row.attempts == 1 and row.last_error for row in Outbox.objects.filter(pk__in=batch))
+
+
+def test_messages_left_when_the_claims_run_short_go_to_the_sweep(db, smtp, school, dina, galya, settings) -> None:
+    settings.OPORA_MAIL_LEASE_SECONDS = 0  # as if the mail server had taken the whole claim already
+    fan_out = _new_request(school)
+    now = timezone.now()
+    assert delivery.deliver(fan_out.pk, now) == "expanded"
+    assert smtp.inbox.messages == []
+    assert {m.state for m in _dispatchers_messages()} == {OutboxState.PENDING}
+    assert delivery.sweep(now + timedelta(minutes=4)) == 2
+    assert send_all(now + timedelta(minutes=4)) == ["sent", "sent"]
+    assert sorted(m["To"] for m in smtp.inbox.messages) == sorted([dina.email, galya.email])
