@@ -217,39 +217,18 @@ def queue_for_staff(
     context: dict[str, Any],
     now: datetime,
     ticket: Ticket | None = None,
-) -> list[Outbox]:
-    """Every recipient's message with one INSERT and one task for those sent now, whatever the number of
-    staff. Returns the messages new now."""
-    from .tasks import send_messages
-
-    with transaction.atomic(savepoint=False):  # the rows and their task, or neither
-        written = write_for_staff(
-            kind, people, organisation=organisation, key=key, context=context, now=now, ticket=ticket
-        )
-        pending = [row.pk for row in written if row.state == OutboxState.PENDING]
-        if pending:
-            send_messages.enqueue(pending)
-    return written
-
-
-def write_for_staff(
-    kind: str,
-    people: list[User],
-    *,
-    organisation: Organisation,
-    key: str,
-    context: dict[str, Any],
-    now: datetime,
-    ticket: Ticket | None = None,
     claimed_at: datetime | None = None,
 ) -> list[Outbox]:
-    """Every recipient's message with one INSERT; returns the rows new now (a row already there under the same
-    key, from an earlier call, is left as it is).
+    """Every recipient's message with one INSERT and one task for those sent now, whatever the number of
+    staff. Returns the messages new now (a row already there under the same key, from an earlier call, is left
+    as it is).
 
     `claimed_at`: the worker writing them sends them itself at once (a role's fan-out), from this moment of its
-    own. They are then rendered here, with the objects at hand, and written with its claim, so no other worker
-    sends them meanwhile; if it dies first, the claim runs out and the sweep hands them on. Only the messages
-    this call wrote come back."""
+    own, so no task is queued. They are then rendered here, with the objects at hand, and written with its
+    claim, so no other worker sends them meanwhile; if it dies first, the claim runs out and the sweep hands
+    them on."""
+    from .tasks import send_messages
+
     preferences = {p.user_id: p for p in Preference.objects.filter(user__in=people)}
     claim_until = claimed_at + lease() if claimed_at is not None else None
     rendered = claimed_at is not None
@@ -268,7 +247,12 @@ def write_for_staff(
         rows.append(row)
     if not rows:
         return []
-    return insert_new(rows, "dedupe_key")
+    with transaction.atomic(savepoint=False):  # the rows and their task, or neither
+        written = insert_new(rows, "dedupe_key")
+        pending = [row.pk for row in written if row.state == OutboxState.PENDING]
+        if pending and claimed_at is None:
+            send_messages.enqueue(pending)
+    return written
 
 
 def enqueue_fan_outs(ids: list[int]) -> None:

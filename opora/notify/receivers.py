@@ -14,7 +14,7 @@ from opora.tickets.signals import event_recorded
 
 from . import kinds
 from .models import Outbox
-from .outbox import queue, queue_for_roles, queue_for_staff, write_for_staff
+from .outbox import queue, queue_for_roles, queue_for_staff
 from .people import handlers, holders
 
 
@@ -60,7 +60,7 @@ def to_staff(
     *,
     claimed_at: datetime | None = None,
 ) -> list[Outbox]:
-    """`claimed_at`: written for the worker that calls it to send at once (see `outbox.write_for_staff`); else
+    """`claimed_at`: written for the worker that calls it to send at once (see `outbox.queue_for_staff`); else
     queued for a task of their own. Returns the messages new now."""
     ticket = event.ticket
     context = {
@@ -69,12 +69,16 @@ def to_staff(
         **_links(ticket),
         **(extra or {}),
     }
-    org, key = ticket.organisation, f"{kind}:{event.pk}"
-    if claimed_at is not None:
-        return write_for_staff(
-            kind, people, organisation=org, key=key, context=context, now=event.at, ticket=ticket, claimed_at=claimed_at
-        )
-    return queue_for_staff(kind, people, organisation=org, key=key, context=context, now=event.at, ticket=ticket)
+    return queue_for_staff(
+        kind,
+        people,
+        organisation=ticket.organisation,
+        key=f"{kind}:{event.pk}",
+        context=context,
+        now=event.at,
+        ticket=ticket,
+        claimed_at=claimed_at,
+    )
 
 
 def _received(event: TicketEvent, context: dict[str, Any]) -> None:
