@@ -164,7 +164,7 @@ def insert_new(objs: Sequence[M], unique: str) -> list[M]:
             )
         )
     else:
-        fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field]
+        _sql, fields, _returned = _insert_statement(model, alias, with_pk=False)  # its columns, and its checks
         quote = db.ops.quote_name
         table, pk_column, key_column = quote(meta.db_table), quote(str(meta.pk.column)), quote(str(key.column))  # type: ignore[union-attr]
         row = f"({', '.join(['%s'] * len(fields))})"
