@@ -1,6 +1,7 @@
 """Sending one message: claim it, send it, mark it; retry with backoff; never twice for one key."""
 
 import contextlib
+import logging
 import smtplib
 import time
 from collections.abc import Iterator
@@ -15,6 +16,8 @@ from django.db.models import F, Q
 
 from .kinds import FAN_OUT
 from .models import Outbox, OutboxState
+
+logger = logging.getLogger(__name__)
 
 
 def lease() -> timedelta:
@@ -38,6 +41,35 @@ def claim(outbox_id: int, now: datetime) -> Outbox | None:
     # With its school and request: rendering and expanding need both, and read one at a time they were two more
     # statements for each of a surge's tens of thousands of messages.
     return Outbox.objects.select_related("organisation", "ticket").get(pk=outbox_id) if claimed else None
+
+
+def companions(row: Outbox, now: datetime) -> list[Outbox]:
+    """Other fan-outs of `row`'s school, kind and roles that wait with it (a surge: requests arrive faster than
+    their mail goes out), claimed for this worker's transaction, so their people hear of them all in one message.
+    Their own tasks then find them done. Fan-outs with extra context (a reopened request) and the watcher's go
+    alone."""
+    context = row.render_context
+    limit = settings.OPORA_MAIL_TOGETHER - 1
+    if limit <= 0 or context.get("extra") or "clock_events" in context:
+        return []
+    free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+    waiting = (
+        Outbox.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("ticket")
+        .filter(free, kind=FAN_OUT, state=OutboxState.PENDING, organisation_id=row.organisation_id)
+        .filter(next_attempt_at__lte=now, render_context__kind=context["kind"], render_context__roles=context["roles"])
+        .exclude(pk=row.pk)
+        .order_by("pk")[:limit]
+    )
+    found = {r.pk: r for r in waiting if not r.render_context.get("extra")}
+    if not found:
+        return []
+    # Without row locks (SQLite) two workers may have read the same rows: only those this one's claim reached,
+    # marked with its own moment, are its to expand.
+    mine = now + lease()
+    Outbox.objects.filter(free, pk__in=found, state=OutboxState.PENDING).update(claimed_until=mine)
+    ours = Outbox.objects.filter(pk__in=found, state=OutboxState.PENDING, claimed_until=mine)
+    return [found[pk] for pk in sorted(ours.values_list("pk", flat=True))]
 
 
 def _message(row: Outbox) -> EmailMultiAlternatives:
@@ -143,12 +175,8 @@ def _expand(row: Outbox, now: datetime, talk: Conversation | None) -> str:
     A role's messages are then sent by this same worker, in one conversation: they were written already rendered
     and claimed by it, so a worker that dies before sending them leaves them to the sweep once the claim runs
     out, and nobody else sends them meanwhile."""
-    from .outbox import expand
-
     try:
-        with transaction.atomic():
-            messages = expand(row, now)
-            Outbox.objects.filter(pk=row.pk).update(state=OutboxState.SENT, sent_at=now, claimed_until=None)
+        messages = _expand_with_companions(row, now)
     except Exception as exc:
         return _failed(row, exc, now)
     if messages:
@@ -159,6 +187,29 @@ def _expand(row: Outbox, now: datetime, talk: Conversation | None) -> str:
                     break  # a mail server this slow outlasts the claims: the sweep hands the rest on
                 send_claimed(message, now, batch)
     return "expanded"
+
+
+def _expand_with_companions(row: Outbox, now: datetime) -> list[Outbox]:
+    """With the fan-outs waiting beside it, if any; should that fail, alone, so one bad row is not a whole
+    surge's."""
+    from .outbox import expand, expand_together
+
+    group = [row]
+    try:
+        with transaction.atomic():
+            group = [row, *companions(row, now)]
+            return _expanded(group, expand_together(group, now) if len(group) > 1 else expand(row, now), now)
+    except Exception:
+        if len(group) == 1:
+            raise
+        logger.exception("fan-outs %s expanded together failed; expanding %s alone", [r.pk for r in group], row.pk)
+    with transaction.atomic():
+        return _expanded([row], expand(row, now), now)
+
+
+def _expanded(group: list[Outbox], messages: list[Outbox], now: datetime) -> list[Outbox]:
+    Outbox.objects.filter(pk__in=[r.pk for r in group]).update(state=OutboxState.SENT, sent_at=now, claimed_until=None)
+    return messages
 
 
 def _fill(row: Outbox) -> dict[str, str]:

@@ -17,6 +17,8 @@ HEAD_EXTENSION = "head_extension"
 HEAD_FAILED = "head_failed"
 URGENT = "urgent"
 DIGEST = "digest"
+# Several requests' news of one kind in one message, when they waited for the worker together (a surge).
+TOGETHER = "together"
 # Not a message: staff mail whose recipients the worker finds (see outbox.queue_for_roles).
 FAN_OUT = "fan_out"
 

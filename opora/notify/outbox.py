@@ -23,7 +23,7 @@ from opora.tickets.labels import SERVICE_ROLE
 from opora.tickets.models import Ticket, TicketEvent
 
 from .delivery import lease
-from .kinds import DIGESTIBLE, FAN_OUT, NEVER_MUTED
+from .kinds import DIGESTIBLE, FAN_OUT, NEVER_MUTED, TOGETHER
 from .models import Outbox, OutboxState, Preference
 from .people import holders
 
@@ -206,6 +206,65 @@ def expand(row: Outbox, now: datetime) -> list[Outbox]:
     people = holders(row.organisation, *roles)
     written = to_staff(context["kind"], people, context["event"], context["extra"], claimed_at=now)
     return [message for message in written if message.state == OutboxState.PENDING]
+
+
+def expand_together(rows: list[Outbox], now: datetime) -> list[Outbox]:
+    """`expand` for fan-outs of one school, kind and roles that waited together (`delivery.companions`): their
+    people hear of all of them in one message each."""
+    from .receivers import to_staff_together
+
+    context = rows[0].render_context
+    wanted = [row.render_context["_refs"]["event"] for row in rows]
+    found = TicketEvent.objects.select_related("ticket").in_bulk(wanted)
+    events = [found[pk] for pk in wanted if pk in found]
+    for event in events:
+        event.ticket.organisation = rows[0].organisation
+    people = holders(rows[0].organisation, *[ServiceRole(role) for role in context["roles"]])
+    written = to_staff_together(context["kind"], people, events, now)
+    return [message for message in written if message.state == OutboxState.PENDING]
+
+
+def queue_together(
+    kind: str,
+    people: list[User],
+    events: list[TicketEvent],
+    context: dict[str, Any],
+    *,
+    organisation: Organisation,
+    now: datetime,
+) -> list[Outbox]:
+    """One message to each person about several requests (`kinds.TOGETHER`), written rendered and claimed for the
+    worker that sends it at once. Each request's own message is kept beside it, merged, under the key it would
+    have had alone: the record of who heard of which request, and no second message should it come up again."""
+    claim_until = now + lease()
+    rows = []
+    for person in people:
+        rows += [
+            Outbox(
+                organisation=organisation,
+                ticket=event.ticket,
+                user=person,
+                kind=kind,
+                recipient=person.email,
+                subject="",
+                body_text="",
+                render_context={"_refs": {"event": event.pk, "person": person.pk}},
+                dedupe_key=f"{kind}:{event.pk}:{person.pk}"[:200],
+                state=OutboxState.MERGED,
+                next_attempt_at=now,
+                created_at=now,
+            )
+            for event in events
+        ]
+        key = f"{TOGETHER}:{kind}:{events[0].pk}:{person.pk}"
+        together = _message(
+            TOGETHER, organisation, person.email, key, {**context, "person": person}, now, None, person, False, True
+        )
+        together.enqueued_at, together.attempts, together.claimed_until = now, 1, claim_until
+        rows.append(together)
+    if not rows:
+        return []
+    return insert_new(rows, "dedupe_key")
 
 
 def queue_for_staff(

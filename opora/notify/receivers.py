@@ -13,8 +13,8 @@ from opora.tickets.models import EventKind, Ticket, TicketEvent
 from opora.tickets.signals import event_recorded
 
 from . import kinds
-from .models import Outbox
-from .outbox import queue, queue_for_roles, queue_for_staff
+from .models import Outbox, Preference
+from .outbox import held, queue, queue_for_roles, queue_for_staff, queue_together, wants
 from .people import handlers, holders
 
 
@@ -78,6 +78,38 @@ def to_staff(
         now=event.at,
         ticket=ticket,
         claimed_at=claimed_at,
+    )
+
+
+def to_staff_together(kind: str, people: list[Any], events: list[TicketEvent], now: datetime) -> list[Outbox]:
+    """Several requests' news of one kind to the same people (fan-outs that waited together): one message each,
+    listing the requests, for those who take this kind at once; a held message for each request, as ever, for
+    those who take it as their own digest. Returns the messages new now."""
+    if not events:
+        return []
+    preferences = {p.user_id: p for p in Preference.objects.filter(user__in=people)}
+    told = [person for person in people if wants(person, kind, preferences)]
+    keeping = [person for person in told if held(kind, preferences.get(person.pk))]
+    for event in events if keeping else []:
+        to_staff(kind, keeping, event)
+    due = "dispatch_due_at" if kind == kinds.DISPATCH_NEW else "take_due_at"
+    items = [
+        {
+            "number": event.ticket.number,
+            "type": event.ticket.get_request_type_display(),
+            "due_at": getattr(event.ticket, due),
+            "url": _links(event.ticket)["staff_url"],
+        }
+        for event in events
+    ]
+    context = {"kind": kind, "items": items, "desk_url": settings.SITE_URL + reverse("desk:home")}
+    return queue_together(
+        kind,
+        [person for person in told if person not in keeping],
+        events,
+        context,
+        organisation=events[0].ticket.organisation,
+        now=now,
     )
 
 

@@ -3,6 +3,7 @@
 import email
 import socket
 from collections.abc import Iterator
+from email.header import decode_header, make_header
 from email.message import Message
 from typing import Any
 
@@ -64,6 +65,10 @@ def smtp(settings: Any) -> Iterator[SmtpServer]:
     settings.SITE_URL = "https://support.school5.example.ru"
     yield server
     server.stop()
+
+
+def subject_of(message: Message) -> str:
+    return str(make_header(decode_header(message["Subject"])))
 
 
 def text_of(message: Message) -> str:

@@ -18,6 +18,8 @@ def send_all(now=None) -> list[str]:
             return outcomes
         seen.update(batch)
         for pk in batch:
+            if Outbox.objects.filter(pk=pk, kind="fan_out").exclude(state=OutboxState.PENDING).exists():
+                continue  # expanded with an earlier one that waited beside it: its task finds nothing to do
             known = set(Outbox.objects.values_list("pk", flat=True))
             outcome = deliver(pk, now)
             if outcome != "expanded":

@@ -1,5 +1,3 @@
-from email.header import decode_header, make_header
-
 from django.utils import timezone
 
 from opora.domain.enums import Channel, ContactOutcome, ReplyChannel, ServiceRole
@@ -7,12 +5,8 @@ from opora.notify.models import Outbox
 from opora.tickets import services
 
 from ..factories import intake
-from .conftest import html_of, text_of
+from .conftest import html_of, subject_of, text_of
 from .helpers import send_all
-
-
-def subject(message) -> str:
-    return str(make_header(decode_header(message["Subject"])))
 
 
 def test_the_author_gets_a_receipt_with_number_and_status_link(db, smtp, school) -> None:
@@ -20,7 +14,7 @@ def test_the_author_gets_a_receipt_with_number_and_status_link(db, smtp, school)
     assert send_all() == ["sent"]
     [message] = smtp.inbox.to("kuznetsova@example.ru")
     body = text_of(message)
-    assert subject(message) == f"Обращение № {received.ticket.number} принято"
+    assert subject_of(message) == f"Обращение № {received.ticket.number} принято"
     assert "в течение 30 минут" in body and "в течение 24 часов по электронной почте" in body
     assert f"https://support.school5.example.ru/s/{received.status_token}/" in body
     assert message["Auto-Submitted"] == "auto-generated"
