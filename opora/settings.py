@@ -244,6 +244,8 @@ OPORA_MAIL_BACKOFF_SECONDS = env.int("OPORA_MAIL_BACKOFF_SECONDS", default=60)
 OPORA_MAIL_LEASE_SECONDS = env.int("OPORA_MAIL_LEASE_SECONDS", default=120)
 # The most requests one staff message lists when their news waited for the worker together (1: one message each).
 OPORA_MAIL_TOGETHER = env.int("OPORA_MAIL_TOGETHER", default=50)
+# How long staff mail about a new or routed request waits for others to go with it (0: it goes at once).
+OPORA_STAFF_MAIL_GATHER_SECONDS = env.int("OPORA_STAFF_MAIL_GATHER_SECONDS", default=30)
 
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=8 * 3600)
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG and not DEMO_MODE)

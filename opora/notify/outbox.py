@@ -5,9 +5,10 @@ that writes it does not spend its time rendering templates. A context that can't
 list of rows) is rendered at once, as is a held message, whose subject the digest lists.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Model
@@ -141,9 +142,11 @@ def queue(
     return _insert_and_enqueue(row, now)
 
 
-def _insert_and_enqueue(row: Outbox, now: datetime, fresh_key: bool = False) -> Outbox | None:
+def _insert_and_enqueue(
+    row: Outbox, now: datetime, fresh_key: bool = False, run_after: datetime | None = None
+) -> Outbox | None:
     """`fresh_key`: the key names an event written in this transaction, so no earlier row can hold it and
-    the savepoint that would catch a duplicate is not needed."""
+    the savepoint that would catch a duplicate is not needed. `run_after`: its task waits until then."""
     held_row = row.state == OutboxState.HELD
     row.enqueued_at = None if held_row else now
     if fresh_key:
@@ -155,7 +158,7 @@ def _insert_and_enqueue(row: Outbox, now: datetime, fresh_key: bool = False) -> 
         except IntegrityError:
             return None
     if not held_row:
-        enqueue(row, now, mark=False)
+        enqueue(row, now, run_after=run_after, mark=False)
     return row
 
 
@@ -167,7 +170,12 @@ def queue_for_roles(
     A new request must not wait while its school's dispatchers and their preferences are read and a row is
     written for each: on the first day of distance learning thousands arrive at once. The row is an outbox row
     like any other, so a worker that dies while expanding it leaves it to be claimed again (the sweep), and the
-    messages' own keys keep a second expansion from sending anything twice."""
+    messages' own keys keep a second expansion from sending anything twice.
+
+    Its task waits `OPORA_STAFF_MAIL_GATHER_SECONDS`: the requests of that school and kind that come meanwhile go
+    in the same message to each person (`delivery.companions`), so a busy hour brings a dispatcher at most one
+    such message in that time rather than one a request, and the workers render and send a message a person,
+    not one a request and person."""
     ticket = event.ticket
     row = Outbox(
         organisation_id=ticket.organisation_id,
@@ -187,7 +195,8 @@ def queue_for_roles(
         next_attempt_at=now,
         created_at=now,
     )
-    return _insert_and_enqueue(row, now, fresh_key=True)
+    gather = timedelta(seconds=settings.OPORA_STAFF_MAIL_GATHER_SECONDS)
+    return _insert_and_enqueue(row, now, fresh_key=True, run_after=now + gather if gather else None)
 
 
 def expand(row: Outbox, now: datetime) -> list[Outbox]:

@@ -1,11 +1,14 @@
 """A surge: new requests arrive faster than their mail goes out. Each dispatcher then gets one message listing
 the requests that waited together, not one each; nothing is missed and nobody hears twice."""
 
+import threading
 from datetime import timedelta
 
-from django.db import connection
+import pytest
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 from opora.domain.enums import Channel, ServiceRole
 from opora.notify import delivery
@@ -161,3 +164,50 @@ def test_a_broken_row_beside_it_does_not_hold_up_a_request_s_own_message(db, smt
     assert subject_of(message) == f"Новое обращение № {_numbers()[0]}"  # alone, as in a quiet moment
     assert delivery.deliver(fan_outs[1].pk, now) == "expanded"  # the next one is still waiting, and goes too
     assert delivery.deliver(broken.pk, now) == "retry"  # the broken one fails on its own
+
+
+@pytest.mark.django_db(transaction=True)
+def test_workers_expanding_at_once_tell_everyone_of_each_request_once(smtp, school, dina) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("workers race only on PostgreSQL; SQLite runs one writer at a time")
+    fan_outs = _waiting(school, 12)
+    start = threading.Barrier(4)
+    errors: list[Exception] = []
+
+    def work(row: Outbox) -> None:
+        start.wait()
+        try:
+            delivery.deliver(row.pk, timezone.now())
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work, args=(row,)) for row in fan_outs[::3]]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    listed = "".join(text_of(m) for m in smtp.inbox.to(dina.email))
+    numbers = _numbers()
+    assert [listed.count(f"№ {number} (") for number in numbers] == [1] * 12
+    assert set(Outbox.objects.filter(kind="fan_out").values_list("state", flat=True)) == {OutboxState.SENT}
+
+
+def test_staff_mail_about_a_new_request_waits_for_others_to_go_with_it(db, settings, school) -> None:
+    settings.OPORA_STAFF_MAIL_GATHER_SECONDS = 30
+    now = timezone.now()
+    services.receive(school, intake(email="mama@example.ru"), channel=Channel.WEB, now=now)
+    fan_out = Outbox.objects.get(kind="fan_out")
+    tasks = {task.args_kwargs["args"][0]: task for task in DBTaskResult.objects.all()}
+    assert tasks[fan_out.pk].run_after == now + timedelta(seconds=30)
+    assert fan_out.next_attempt_at == now  # a worker that comes to it sooner (a sweep, a companion) may take it
+    receipt = Outbox.objects.get(kind="author_receipt")
+    assert tasks[receipt.pk].run_after == get_date_max()  # the family's own mail goes at once
+
+
+def test_with_no_gathering_staff_mail_goes_at_once(db, settings, school) -> None:
+    settings.OPORA_STAFF_MAIL_GATHER_SECONDS = 0
+    services.receive(school, intake(email=""), channel=Channel.WEB, now=timezone.now())
+    assert DBTaskResult.objects.get().run_after == get_date_max()
