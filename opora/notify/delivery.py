@@ -12,7 +12,7 @@ from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 
 from .kinds import FAN_OUT
 from .models import Outbox, OutboxState
@@ -43,33 +43,48 @@ def claim(outbox_id: int, now: datetime) -> Outbox | None:
     return Outbox.objects.select_related("organisation", "ticket").get(pk=outbox_id) if claimed else None
 
 
+def _alike(row: Outbox, now: datetime) -> QuerySet[Outbox]:
+    """Fan-outs of `row`'s school, kind and roles waiting for a worker now (but `row`)."""
+    context = row.render_context
+    free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+    return (
+        Outbox.objects.filter(free, kind=FAN_OUT, state=OutboxState.PENDING, organisation_id=row.organisation_id)
+        .filter(next_attempt_at__lte=now, render_context__kind=context["kind"], render_context__roles=context["roles"])
+        .exclude(pk=row.pk)
+        .order_by("pk")
+    )
+
+
 def companions(row: Outbox, now: datetime) -> list[Outbox]:
-    """Other fan-outs of `row`'s school, kind and roles that wait with it (a surge: requests arrive faster than
-    their mail goes out), claimed for this worker's transaction, so their people hear of them all in one message.
-    Their own tasks then find them done. Fan-outs with extra context (a reopened request) and the watcher's go
-    alone."""
+    """Other fan-outs of `row`'s school, kind and roles that wait with it (its gathering window, or a surge that
+    outran the workers), claimed for this worker's transaction, so their people hear of them all in one message.
+    Their own tasks, if any, then find them done. Fan-outs with extra context (a reopened request) and the
+    watcher's go alone."""
     context = row.render_context
     limit = settings.OPORA_MAIL_TOGETHER - 1
     if limit <= 0 or context.get("extra") or "clock_events" in context:
         return []
-    free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
-    waiting = (
-        Outbox.objects.select_for_update(skip_locked=True, of=("self",))
-        .select_related("ticket")
-        .filter(free, kind=FAN_OUT, state=OutboxState.PENDING, organisation_id=row.organisation_id)
-        .filter(next_attempt_at__lte=now, render_context__kind=context["kind"], render_context__roles=context["roles"])
-        .exclude(pk=row.pk)
-        .order_by("pk")[:limit]
-    )
+    waiting = _alike(row, now).select_for_update(skip_locked=True, of=("self",)).select_related("ticket")[:limit]
     found = {r.pk: r for r in waiting if not r.render_context.get("extra")}
     if not found:
         return []
     # Without row locks (SQLite) two workers may have read the same rows: only those this one's claim reached,
     # marked with its own moment, are its to expand.
     mine = now + lease()
+    free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
     Outbox.objects.filter(free, pk__in=found, state=OutboxState.PENDING).update(claimed_until=mine)
     ours = Outbox.objects.filter(pk__in=found, state=OutboxState.PENDING, claimed_until=mine)
     return [found[pk] for pk in sorted(ours.values_list("pk", flat=True))]
+
+
+def _next_of_window(row: Outbox, now: datetime) -> None:
+    """After a full message: the window's rows still waiting have no task of their own (only the window's first
+    had one), so the next of them gets one, which takes the rest with it in turn."""
+    from .outbox import enqueue
+
+    following = _alike(row, now).filter(attempts=0).first()
+    if following is not None:
+        enqueue(following, now)
 
 
 def _message(row: Outbox) -> EmailMultiAlternatives:
@@ -198,7 +213,10 @@ def _expand_with_companions(row: Outbox, now: datetime) -> list[Outbox]:
     try:
         with transaction.atomic():
             group = [row, *companions(row, now)]
-            return _expanded(group, expand_together(group, now) if len(group) > 1 else expand(row, now), now)
+            messages = _expanded(group, expand_together(group, now) if len(group) > 1 else expand(row, now), now)
+            if len(group) >= settings.OPORA_MAIL_TOGETHER > 1:
+                _next_of_window(row, now)
+            return messages
     except Exception:
         if len(group) == 1:
             raise

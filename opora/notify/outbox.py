@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.template.loader import render_to_string
@@ -172,10 +173,10 @@ def queue_for_roles(
     like any other, so a worker that dies while expanding it leaves it to be claimed again (the sweep), and the
     messages' own keys keep a second expansion from sending anything twice.
 
-    Its task waits `OPORA_STAFF_MAIL_GATHER_SECONDS`: the requests of that school and kind that come meanwhile go
-    in the same message to each person (`delivery.companions`), so a busy hour brings a dispatcher at most one
-    such message in that time rather than one a request, and the workers render and send a message a person,
-    not one a request and person."""
+    Staff mail of a school and kind is gathered over `OPORA_STAFF_MAIL_GATHER_SECONDS`: the first row of a
+    window gets a task that runs once the window is over, and takes the rows written meanwhile with it in one
+    message to each person (`delivery.companions`). A busy hour then brings a dispatcher one such message a
+    window rather than one a request, and the workers run a task a window, not one a request."""
     ticket = event.ticket
     row = Outbox(
         organisation_id=ticket.organisation_id,
@@ -196,7 +197,25 @@ def queue_for_roles(
         created_at=now,
     )
     gather = timedelta(seconds=settings.OPORA_STAFF_MAIL_GATHER_SECONDS)
-    return _insert_and_enqueue(row, now, fresh_key=True, run_after=now + gather if gather else None)
+    if not gather:
+        return _insert_and_enqueue(row, now, fresh_key=True)
+    if cache.add(_window(row), row.pk, timeout=gather.total_seconds()):
+        return _insert_and_enqueue(row, now, fresh_key=True, run_after=now + gather + min(GATHER_GRACE, gather))
+    # The window's task takes this one with it; should that task be lost, the sweep hands it on.
+    row.enqueued_at = now
+    insert(row)
+    return row
+
+
+# The window's task runs this long after the window closes, so the submits that opened in it have committed.
+GATHER_GRACE = timedelta(seconds=5)
+
+
+def _window(row: Outbox) -> str:
+    """One task a window for each school, kind and roles: processes that share a cache queue one between them;
+    processes that don't, one each, and the later ones find their rows taken already."""
+    context = row.render_context
+    return f"notify:gather:{row.organisation_id}:{context['kind']}:{','.join(context['roles'])}"
 
 
 def expand(row: Outbox, now: datetime) -> list[Outbox]:

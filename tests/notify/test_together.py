@@ -201,10 +201,49 @@ def test_staff_mail_about_a_new_request_waits_for_others_to_go_with_it(db, setti
     services.receive(school, intake(email="mama@example.ru"), channel=Channel.WEB, now=now)
     fan_out = Outbox.objects.get(kind="fan_out")
     tasks = {task.args_kwargs["args"][0]: task for task in DBTaskResult.objects.all()}
-    assert tasks[fan_out.pk].run_after == now + timedelta(seconds=30)
+    assert tasks[fan_out.pk].run_after == now + timedelta(seconds=35)  # the window, and a moment for its submits
     assert fan_out.next_attempt_at == now  # a worker that comes to it sooner (a sweep, a companion) may take it
     receipt = Outbox.objects.get(kind="author_receipt")
     assert tasks[receipt.pk].run_after == get_date_max()  # the family's own mail goes at once
+
+
+def test_requests_within_the_window_ride_with_its_task(db, settings, smtp, school, dina) -> None:
+    settings.OPORA_STAFF_MAIL_GATHER_SECONDS = 30
+    fan_outs = _waiting(school, 4)
+    [task] = DBTaskResult.objects.filter(task_path="opora.notify.tasks.send_message")
+    assert task.args_kwargs["args"] == [fan_outs[0].pk]
+    assert all(row.enqueued_at is not None for row in fan_outs)  # so the sweep leaves them to the window's task
+    assert delivery.sweep(timezone.now() + timedelta(minutes=1)) == 0
+    assert delivery.deliver(fan_outs[0].pk, timezone.now() + timedelta(seconds=35)) == "expanded"
+    [message] = smtp.inbox.to(dina.email)
+    assert subject_of(message) == "Новые обращения: 4"
+
+
+def test_a_window_longer_than_one_message_goes_out_in_turns(db, settings, smtp, school, dina) -> None:
+    settings.OPORA_STAFF_MAIL_GATHER_SECONDS = 30
+    settings.OPORA_MAIL_TOGETHER = 3
+    _waiting(school, 7)
+    done: set[str] = set()
+    while task := DBTaskResult.objects.exclude(id__in=done).order_by("enqueued_at").first():
+        done.add(task.id)
+        delivery.deliver(task.args_kwargs["args"][0], timezone.now() + timedelta(seconds=35))
+    assert len(done) == 3  # the window's task, and one for each message after a full one
+    subjects = sorted(subject_of(m) for m in smtp.inbox.to(dina.email))
+    assert subjects == [f"Новое обращение № {_numbers()[-1]}", "Новые обращения: 3", "Новые обращения: 3"]
+    listed = "".join(text_of(m) for m in smtp.inbox.to(dina.email))
+    assert all(listed.count(f"№ {number} (") == 1 for number in _numbers())
+
+
+def test_a_window_s_lost_task_is_made_up_for_by_the_sweep(db, settings, smtp, school, dina) -> None:
+    settings.OPORA_STAFF_MAIL_GATHER_SECONDS = 30
+    _waiting(school, 3)
+    DBTaskResult.objects.all().delete()  # the worker's database lost it, say
+    assert delivery.sweep(timezone.now() + timedelta(minutes=5)) == 3
+    first = DBTaskResult.objects.order_by("enqueued_at").first()
+    assert first is not None
+    delivery.deliver(first.args_kwargs["args"][0], timezone.now() + timedelta(minutes=5))
+    [message] = smtp.inbox.to(dina.email)
+    assert subject_of(message) == "Новые обращения: 3"
 
 
 def test_with_no_gathering_staff_mail_goes_at_once(db, settings, school) -> None:
