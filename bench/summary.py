@@ -125,8 +125,14 @@ def table() -> str:
             f" failed posts {day['refused_or_failed_posts']}; submit → routed p50 {routed['p50']:.1f} ms, p99"
             f" {routed['p99']:.1f} ms; submit → confirmation received p50 {mail['p50']:.2f} s, p99"
             f" {mail['p99']:.2f} s.",
-            "",
         ]
+        if "staff_not_told" in day:
+            staff = day["submit_to_staff_mail_s"]
+            lines[-1] += (
+                f" Staff (the role each request was routed to) not told of a request: {day['staff_not_told']};"
+                f" submit → their message received p50 {staff['p50']:.1f} s, p99 {staff['p99']:.1f} s."
+            )
+        lines.append("")
     return "\n".join(lines)
 
 
