@@ -159,7 +159,7 @@ def deliver(outbox_id: int, now: datetime, talk: Conversation | None = None) -> 
     """`talk`: a batch's conversation with the mail server to send through; else a connection of its own."""
     row = claim(outbox_id, now)
     if row is None:
-        return _not_claimed(outbox_id, now)
+        return _not_claimed(outbox_id, now, talk)
     if row.kind == FAN_OUT:
         return _expand(row, now, talk)
     return send_claimed(row, now, talk)
@@ -237,16 +237,31 @@ def _fill(row: Outbox) -> dict[str, str]:
     return {"subject": row.subject, "body_text": row.body_text, "body_html": row.body_html}
 
 
-def _not_claimed(outbox_id: int, now: datetime) -> str:
+def _not_claimed(outbox_id: int, now: datetime, talk: Conversation | None = None) -> str:
     """Sent already, not due yet, or held by another worker. If that worker dies, its lease runs out:
     look again then, rather than wait for the sweep."""
-    held = Outbox.objects.filter(pk=outbox_id, state=OutboxState.PENDING, claimed_until__gt=now).first()
-    if held is None or held.claimed_until is None:
+    row = Outbox.objects.filter(pk=outbox_id).first()
+    if row is None:
+        return "skipped"
+    if row.state == OutboxState.SENT and row.kind == FAN_OUT:
+        return _take_over(row, now, talk)
+    if row.state != OutboxState.PENDING or row.claimed_until is None or row.claimed_until <= now:
         return "skipped"
     from .outbox import enqueue
 
-    enqueue(held, now, run_after=held.claimed_until + timedelta(seconds=1))
+    enqueue(row, now, run_after=row.claimed_until + timedelta(seconds=1))
     return "deferred"
+
+
+def _take_over(row: Outbox, now: datetime, talk: Conversation | None) -> str:
+    """A window's task whose own fan-out went out with an earlier one: the rest of its window has no task but
+    this one, so it takes the first of them that still waits, and the others with it."""
+    context = row.render_context
+    if "roles" not in context or context.get("extra"):
+        return "skipped"
+    waiting = _alike(row, now).filter(attempts=0).values_list("pk", flat=True).first()
+    following = claim(waiting, now) if waiting is not None else None
+    return _expand(following, now, talk) if following is not None else "skipped"
 
 
 def _failed(row: Outbox, exc: Exception, now: datetime, text: dict[str, str] | None = None) -> str:
