@@ -247,6 +247,10 @@ def _not_claimed(outbox_id: int, now: datetime, talk: Conversation | None = None
         return _take_over(row, now, talk)
     if row.state != OutboxState.PENDING or row.claimed_until is None or row.claimed_until <= now:
         return "skipped"
+    if row.kind == FAN_OUT:
+        # Being expanded by the worker that holds it (its window's task, or one taking its window over): should
+        # that worker die, the sweep hands the row on, and a second task waiting meanwhile would only skip it.
+        return "skipped"
     from .outbox import enqueue
 
     enqueue(row, now, run_after=row.claimed_until + timedelta(seconds=1))
