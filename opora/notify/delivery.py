@@ -30,10 +30,15 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 3600))
 
 
+def _unclaimed(now: datetime) -> Q:
+    """Held by no worker: never claimed, or its claim has run out."""
+    return Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+
+
 def claim(outbox_id: int, now: datetime) -> Outbox | None:
     """Only one worker at a time may hold a message; a lease that expires frees a crashed worker's rows."""
     claimed = Outbox.objects.filter(
-        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now),
+        _unclaimed(now),
         pk=outbox_id,
         state=OutboxState.PENDING,
         next_attempt_at__lte=now,
@@ -46,9 +51,10 @@ def claim(outbox_id: int, now: datetime) -> Outbox | None:
 def _alike(row: Outbox, now: datetime) -> QuerySet[Outbox]:
     """Fan-outs of `row`'s school, kind and roles waiting for a worker now (but `row`)."""
     context = row.render_context
-    free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
     return (
-        Outbox.objects.filter(free, kind=FAN_OUT, state=OutboxState.PENDING, organisation_id=row.organisation_id)
+        Outbox.objects.filter(
+            _unclaimed(now), kind=FAN_OUT, state=OutboxState.PENDING, organisation_id=row.organisation_id
+        )
         .filter(next_attempt_at__lte=now, render_context__kind=context["kind"], render_context__roles=context["roles"])
         .exclude(pk=row.pk)
         .order_by("pk")
@@ -71,10 +77,14 @@ def companions(row: Outbox, now: datetime) -> list[Outbox]:
     # Without row locks (SQLite) two workers may have read the same rows: only those this one's claim reached,
     # marked with its own moment, are its to expand.
     mine = now + lease()
-    free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
-    Outbox.objects.filter(free, pk__in=found, state=OutboxState.PENDING).update(claimed_until=mine)
+    Outbox.objects.filter(_unclaimed(now), pk__in=found, state=OutboxState.PENDING).update(claimed_until=mine)
     ours = Outbox.objects.filter(pk__in=found, state=OutboxState.PENDING, claimed_until=mine)
     return [found[pk] for pk in sorted(ours.values_list("pk", flat=True))]
+
+
+def _first_waiting(row: Outbox, now: datetime) -> Outbox | None:
+    """The oldest of `row`'s window never tried yet (a row in its retry's backoff waits for that retry)."""
+    return _alike(row, now).filter(attempts=0).first()
 
 
 def _next_of_window(row: Outbox, now: datetime) -> None:
@@ -82,7 +92,7 @@ def _next_of_window(row: Outbox, now: datetime) -> None:
     had one), so the next of them gets one, which takes the rest with it in turn."""
     from .outbox import enqueue
 
-    following = _alike(row, now).filter(attempts=0).first()
+    following = _first_waiting(row, now)
     if following is not None:
         enqueue(following, now)
 
@@ -263,8 +273,8 @@ def _take_over(row: Outbox, now: datetime, talk: Conversation | None) -> str:
     context = row.render_context
     if "roles" not in context or context.get("extra"):
         return "skipped"
-    waiting = _alike(row, now).filter(attempts=0).values_list("pk", flat=True).first()
-    following = claim(waiting, now) if waiting is not None else None
+    waiting = _first_waiting(row, now)
+    following = claim(waiting.pk, now) if waiting is not None else None
     return _expand(following, now, talk) if following is not None else "skipped"
 
 
@@ -297,7 +307,7 @@ def sweep(now: datetime, stuck_after: timedelta = timedelta(minutes=3), limit: i
 
     due = (
         Outbox.objects.filter(state=OutboxState.PENDING, next_attempt_at__lte=now)
-        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .filter(_unclaimed(now))
         .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - stuck_after))
         .order_by("next_attempt_at")[:limit]
     )
