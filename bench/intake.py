@@ -102,7 +102,8 @@ GATHER = {"OPORA_STAFF_MAIL_GATHER_SECONDS": os.environ.get("BENCH_GATHER_SECOND
 # A window's task runs after the window and a grace (as long as the window, up to 5 s): the mail of a slice's last
 # seconds goes out after it. Each slice of Opora with its workers comes after as long a load unmeasured, so it
 # carries as much of that work in as it leaves out.
-WARM_UP = float(GATHER["OPORA_STAFF_MAIL_GATHER_SECONDS"]) + min(float(GATHER["OPORA_STAFF_MAIL_GATHER_SECONDS"]), 5.0)
+_WINDOW = float(GATHER["OPORA_STAFF_MAIL_GATHER_SECONDS"])
+WARM_UP = _WINDOW + min(_WINDOW, 5.0)  # opora.notify.outbox.GATHER_GRACE
 
 
 @dataclass
