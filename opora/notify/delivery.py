@@ -48,6 +48,12 @@ def claim(outbox_id: int, now: datetime) -> Outbox | None:
     return Outbox.objects.select_related("organisation", "ticket").get(pk=outbox_id) if claimed else None
 
 
+def _gathers(row: Outbox) -> bool:
+    """A role's fan-out that may go with others of its window: not the watcher's (its clock events), and
+    without extra context (a reopened request)."""
+    return "roles" in row.render_context and not row.render_context.get("extra")
+
+
 def _alike(row: Outbox, now: datetime) -> QuerySet[Outbox]:
     """Fan-outs of `row`'s school, kind and roles waiting for a worker now (but `row`)."""
     context = row.render_context
@@ -66,12 +72,11 @@ def companions(row: Outbox, now: datetime) -> list[Outbox]:
     outran the workers), claimed for this worker's transaction, so their people hear of them all in one message.
     Their own tasks, if any, then find them done. Fan-outs with extra context (a reopened request) and the
     watcher's go alone."""
-    context = row.render_context
     limit = settings.OPORA_MAIL_TOGETHER - 1
-    if limit <= 0 or context.get("extra") or "clock_events" in context:
+    if limit <= 0 or not _gathers(row):
         return []
     waiting = _alike(row, now).select_for_update(skip_locked=True, of=("self",)).select_related("ticket")[:limit]
-    found = {r.pk: r for r in waiting if not r.render_context.get("extra")}
+    found = {r.pk: r for r in waiting if _gathers(r)}
     if not found:
         return []
     # Without row locks (SQLite) two workers may have read the same rows: only those this one's claim reached,
@@ -270,8 +275,7 @@ def _not_claimed(outbox_id: int, now: datetime, talk: Conversation | None = None
 def _take_over(row: Outbox, now: datetime, talk: Conversation | None) -> str:
     """A window's task whose own fan-out went out with an earlier one: the rest of its window has no task but
     this one, so it takes the first of them that still waits, and the others with it."""
-    context = row.render_context
-    if "roles" not in context or context.get("extra"):
+    if not _gathers(row):
         return "skipped"
     waiting = _first_waiting(row, now)
     following = claim(waiting.pk, now) if waiting is not None else None
