@@ -1,3 +1,4 @@
+import gc
 import os
 
 from django.core.wsgi import get_wsgi_application
@@ -10,3 +11,8 @@ application = get_wsgi_application()
 from django.urls import get_resolver  # noqa: E402
 
 get_resolver().url_patterns  # noqa: B018
+
+# What the worker has loaded lives as long as it does. Left to the collector, its full passes walk all of it
+# (about 130,000 objects) and stop the worker for about 70 ms every few thousand requests, while the families
+# queue behind it; frozen, those passes look only at what requests leave behind.
+gc.freeze()
