@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from opora.common.forms import AccessibleFormMixin, FixedChoiceField
@@ -35,17 +36,6 @@ def _started(signed: str) -> dict[str, Any] | None:
         return {"t": float(value)}
     except (signing.BadSignature, TypeError, ValueError, KeyError):
         return None
-
-
-def seconds_since(signed: str, now: datetime) -> float | None:
-    started = _started(signed)
-    return None if started is None else now.timestamp() - started["t"]
-
-
-def consent_shown(signed: str) -> str | None:
-    """The version of the consent text the person read and agreed to; None if the form did not say."""
-    started = _started(signed)
-    return None if started is None else started.get("c")
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -179,14 +169,19 @@ class PublicRequestForm(RequestForm):
         if not self.is_bound:
             self.initial["started"] = sign_started(timezone.now(), consent_version)
 
+    @cached_property
+    def _opened(self) -> dict[str, Any] | None:
+        """The signed start time this submit brought back, checked once for both questions asked of it."""
+        return _started(self.data.get("started", ""))
+
     def consent_shown(self) -> str | None:
-        return consent_shown(self.data.get("started", ""))
+        """The version of the consent text the person read and agreed to; None if the form did not say."""
+        return None if self._opened is None else self._opened.get("c")
 
     def looks_automated(self, now: datetime) -> bool:
         if self.data.get("website"):
             return True
-        elapsed = seconds_since(self.data.get("started", ""), now)
-        return elapsed is None or elapsed < settings.OPORA_MIN_FILL_SECONDS
+        return self._opened is None or now.timestamp() - self._opened["t"] < settings.OPORA_MIN_FILL_SECONDS
 
 
 class HotlineForm(RequestForm):
