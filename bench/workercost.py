@@ -16,7 +16,7 @@ from typing import Any
 
 import psycopg
 
-from .common import ROOT, manage, save
+from .common import ROOT, autovacuum_stand_in, manage, save
 from .intake import _tasks_waiting, free_port, opora_env, public_pool, serve
 from .load import run
 from .production import smtp_sink
@@ -130,7 +130,8 @@ def main(submits: int, clients: int) -> dict[str, Any]:
     database = env["DATABASE_URL"]
     postmaster = _postmaster(database)
     result: dict[str, Any] = {"submits": submits, "clients": clients}
-    with smtp_sink(smtp):
+    # The tables grow from empty while the load runs: without statistics PostgreSQL plans against empty ones.
+    with smtp_sink(smtp), autovacuum_stand_in([database]):
         with serve("opora.wsgi:application", public_pool(env), "sync") as port:
             run(port, "/o/bench/", 1, 60.0, 5)  # warm-up, not counted
             gunicorn = _gunicorn(port)
