@@ -36,3 +36,35 @@ def test_only_the_new_rows_come_back_with_their_ids(db, school, returning) -> No
 def test_nothing_to_write_writes_nothing(db, returning) -> None:
     assert insert_new([], "dedupe_key") == []
     assert not Outbox.objects.exists()
+
+
+def test_every_kind_of_value_is_written_as_given(db, school, dina) -> None:
+    row = _message(school, "k:values", "тема")
+    row.user, row.render_context, row.attempts, row.claimed_until = dina, {"_refs": {"event": 7}, "кто": "Дина"}, 1, T0
+    bare = _message(school, "k:bare", "без адресата")  # nulls and defaults beside the values above
+    insert_new([row, bare], "dedupe_key")
+    written = Outbox.objects.get(dedupe_key="k:values")
+    assert (written.user, written.render_context, written.attempts, written.claimed_until) == (
+        dina, {"_refs": {"event": 7}, "кто": "Дина"}, 1, T0
+    )  # fmt: skip
+    bare_written = Outbox.objects.get(dedupe_key="k:bare")
+    assert (bare_written.user, bare_written.render_context, bare_written.claimed_until) == (None, {}, None)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="one statement for any number of rows on PostgreSQL")
+def test_the_statement_reads_the_same_for_any_number_of_rows(db, school) -> None:
+    def statement(keys: list[str]) -> tuple[str, int]:
+        sent: list[tuple[str, int]] = []
+
+        def keep(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+            sent.append((sql, len(params)))
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(keep):
+            insert_new([_message(school, key, "тема") for key in keys], "dedupe_key")
+        [one] = sent
+        return one
+
+    one_row, hundred_rows = statement(["a:1"]), statement([f"b:{n}" for n in range(100)])
+    assert one_row == hundred_rows and "unnest" in one_row[0]
+    assert Outbox.objects.filter(dedupe_key__startswith="b:").count() == 100

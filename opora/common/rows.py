@@ -167,13 +167,19 @@ def insert_new(objs: Sequence[M], unique: str) -> list[M]:
         _sql, fields, _returned = _insert_statement(model, alias, with_pk=False)  # its columns, and its checks
         quote = db.ops.quote_name
         table, pk_column, key_column = quote(meta.db_table), quote(str(meta.pk.column)), quote(str(key.column))  # type: ignore[union-attr]
-        row = f"({', '.join(['%s'] * len(fields))})"
+        if db.vendor == "postgresql":
+            # An array a column: the statement reads the same for any number of rows, so psycopg converts it and
+            # PostgreSQL prepares it once. With a placeholder a value, a surge's fan-out of a hundred messages
+            # was a new statement of 1,400 parameters each time, and converting it took a tenth of the worker.
+            rows = f"SELECT * FROM unnest({', '.join(f'%s::{f.db_type(db)}[]' for f in fields)})"  # noqa: S608 (types from the model)
+            params: list[Any] = [[_prepared(f, obj, db) for obj in objs] for f in fields]
+        else:
+            rows = "VALUES " + ", ".join([f"({', '.join(['%s'] * len(fields))})"] * len(objs))
+            params = [_prepared(f, obj, db) for obj in objs for f in fields]
         sql = (
-            f"INSERT INTO {table} ({', '.join(quote(str(f.column)) for f in fields)}) "  # noqa: S608 (names from the model)
-            f"VALUES {', '.join([row] * len(objs))} "
+            f"INSERT INTO {table} ({', '.join(quote(str(f.column)) for f in fields)}) {rows} "
             f"ON CONFLICT ({key_column}) DO NOTHING RETURNING {pk_column}, {key_column}"
         )
-        params = [f.get_db_prep_save(f.pre_save(obj, True), connection=db) for obj in objs for f in fields]
         with db.cursor() as cursor:
             cursor.execute(sql, params)
             ids = {value: pk for pk, value in cursor.fetchall()}
@@ -183,3 +189,7 @@ def insert_new(objs: Sequence[M], unique: str) -> list[M]:
         obj._state.adding = False
         obj._state.db = alias
     return fresh
+
+
+def _prepared(field: Field[Any, Any], obj: Model, db: Any) -> Any:
+    return field.get_db_prep_save(field.pre_save(obj, True), connection=db)
