@@ -207,6 +207,11 @@ def merge(parts: list[dict[str, Any]]) -> dict[str, Any]:
         "rps": round(ok / wall, 1) if wall else 0.0,
         "latency_ms": summary([ms for p in parts for ms in p["latencies_ms"]]),
         "slices_rps": [p["rps"] for p in parts],
+        "client_cpu_ms_per_pair": round(
+            sum(p["client_cpu_ms_per_pair"] * (p["ok"] + p["errors"]) for p in parts)
+            / max(sum(p["ok"] + p["errors"] for p in parts), 1),
+            3,
+        ),
     }
     if "tasks_waiting_at_end" in parts[0]:
         caught = [p["caught_up_after_s"] for p in parts]

@@ -2,6 +2,7 @@
 
 import http.client
 import re
+import socket
 import threading
 import time
 import urllib.parse
@@ -23,15 +24,31 @@ class Outcome:
 def _exchange(
     port: int, method: str, path: str, body: str | None = None, headers: dict[str, str] | None = None
 ) -> tuple[int, str, str]:
-    # A fresh connection each time: gunicorn's sync workers close it after every response.
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        sent = {**({"Content-Type": "application/x-www-form-urlencoded"} if body else {}), **(headers or {})}
-        connection.request(method, path, body, sent)
-        response = connection.getresponse()
-        return response.status, response.read().decode("utf-8", "replace"), response.getheader("Set-Cookie") or ""
-    finally:
-        connection.close()
+    """One request on a fresh connection (gunicorn's sync workers close it after every response): the status,
+    the page and the Set-Cookie headers. Written on a bare socket: the load generator shares the machine with
+    the server it measures, and through http.client a GET + POST pair cost it 1.7–1.8 ms of CPU, against 1.0."""
+    payload = body.encode() if body is not None else b""
+    head = [
+        f"{method} {path} HTTP/1.1",
+        f"Host: 127.0.0.1:{port}",
+        "Connection: close",
+        f"Content-Length: {len(payload)}",
+    ]
+    if body is not None:
+        head.append("Content-Type: application/x-www-form-urlencoded")
+    head += [f"{name}: {value}" for name, value in (headers or {}).items()]
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
+        connection.sendall("\r\n".join(head).encode("latin-1") + b"\r\n\r\n" + payload)
+        chunks = []
+        while chunk := connection.recv(262144):
+            chunks.append(chunk)
+    response = b"".join(chunks)
+    header, separator, page = response.partition(b"\r\n\r\n")
+    lines = header.decode("latin-1").split("\r\n")
+    if not separator or not lines[0].startswith("HTTP/"):
+        raise http.client.BadStatusLine(lines[0])
+    cookies = [line.split(":", 1)[1].strip() for line in lines[1:] if line[:11].lower() == "set-cookie:"]
+    return int(lines[0].split()[1]), page.decode("utf-8", "replace"), ", ".join(cookies)
 
 
 def _opora_form(page: str, n: int) -> tuple[dict[str, str], dict[str, str]]:
@@ -106,12 +123,12 @@ def run(
         threading.Thread(target=_client, args=(port, path, deadline, per_client_limit, outcome, serial, kind))
         for _ in range(clients)
     ]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    wall = time.perf_counter() - started
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
     ok = len(outcome.latencies_ms)
     return {
         "clients": clients,
@@ -119,6 +136,8 @@ def run(
         "errors": outcome.errors,
         "seconds": round(wall, 2),
         "rps": round(ok / wall, 1),
+        # What the clients took from the machine they share with the server, a GET + POST pair.
+        "client_cpu_ms_per_pair": round(1000 * cpu / max(ok + outcome.errors, 1), 3),
         "latency_ms": summary(outcome.latencies_ms),
         **({"latencies_ms": outcome.latencies_ms} if raw else {}),
     }
