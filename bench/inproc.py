@@ -192,17 +192,14 @@ def reports(count: int, export_rows: int) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    from .common import recreate_db
+    from .common import migrated_db
 
     name, *args = sys.argv[1:]
     # A database of its own for each scenario: seeding adds to what is there, so in one `make bench` the
     # reports over 5,000,000 requests also counted the staff pages' and the watcher's 2,000,000 (a million of
     # them open), and the watcher's 1,000,000 open requests sat beside the staff pages' million.
-    os.environ["DATABASE_URL"] = recreate_db(f"opora_{name}")
+    os.environ["DATABASE_URL"] = migrated_db(f"opora_{name}")
     setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
     numbers = [int(a) for a in args]
     result = {"staff_pages": staff_pages, "watcher": watcher_sweep, "reports": reports}[name](*numbers)
     from .common import save

@@ -14,7 +14,7 @@ from typing import Any
 
 import psycopg
 
-from .common import ROOT, autovacuum_stand_in, django_env, manage, recreate_db, save, summary, wait_for_port
+from .common import ROOT, autovacuum_stand_in, django_env, migrated_db, recreate_db, save, summary, wait_for_port
 from .load import run
 from .production import smtp_sink, workers_and_watcher
 
@@ -48,12 +48,11 @@ def serve(
 
 def opora_env(database: str = "opora_bench") -> dict[str, str]:
     env = django_env(
-        recreate_db(database),
+        migrated_db(database),
         OPORA_MIN_FILL_SECONDS="0",
         AXES_ENABLED="false",
         TRUSTED_PROXY_HOPS="1",
     )
-    manage(env, "migrate", "--noinput", "-v0")
     subprocess.run(
         [
             sys.executable,

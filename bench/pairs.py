@@ -77,7 +77,7 @@ def inside(pairs: int, frozen: bool) -> dict[str, Any]:
         status, _ = _call(app, "POST", urllib.parse.urlencode(fields).encode(), headers)
         assert status.startswith("302"), status
 
-    for _ in range(200):  # warm: caches, prepared statements, the page of the minute
+    for _ in range(min(200, pairs)):  # warm: caches, prepared statements, the page of the minute
         submit(_call(app, "GET")[1])
     collections = Collections()
     gc.callbacks.append(collections)

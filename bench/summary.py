@@ -1,6 +1,8 @@
-"""Writes the latest results of each scenario into docs/performance.md (a table people can read)."""
+"""Writes the latest results of each scenario into docs/performance.md (a table people can read), or with
+`--print`, to the terminal only (a smoke run's figures are no figures to keep)."""
 
 import json
+import sys
 from typing import Any
 
 from .common import RESULTS, ROOT
@@ -161,6 +163,9 @@ def helpdesk_lines(helpdesk: dict[str, Any], pages: dict[str, Any] | None) -> li
 
 
 def main() -> None:
+    if "--print" in sys.argv[1:]:
+        print(table())
+        return
     text = DOC.read_text() if DOC.exists() else "# Performance\n\n" + MARK + "\n"
     head = text.split(MARK)[0]
     DOC.write_text(head + table())

@@ -12,23 +12,21 @@ import time
 from datetime import timedelta
 from typing import Any
 
-from .common import ROOT, django_env, recreate_db, save, summary
+from .common import ROOT, django_env, migrated_db, save, summary
 
 
 def _prepare(count: int, span: float) -> Any:
     import django
 
-    os.environ.update(django_env(recreate_db("opora_watchlive")))
+    os.environ.update(django_env(migrated_db("opora_watchlive")))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opora.settings")
     django.setup()
-    from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
 
     from .inproc import school_with_staff
     from .seed import seed
 
-    call_command("migrate", verbosity=0)
     org, _people = school_with_staff()
     now = timezone.now()
     seed(org, count, now=now, span=timedelta(days=1), open_share=1.0, seed=5)
