@@ -96,12 +96,7 @@ def insert(obj: Model) -> None:
     sql, fields, returned = _INSERTS[key]
     obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
     pre_save.send(sender=model, instance=obj, raw=False, using=alias, update_fields=None)
-    params = []
-    for field in fields:
-        value = field.pre_save(obj, True)
-        if hasattr(value, "resolve_expression"):
-            raise TypeError(f"{meta.label}.{field.name}: an expression can't be inserted this way")
-        params.append(field.get_db_prep_save(value, connection=db))
+    params = [_prepared(field, obj, db) for field in fields]
     with db.cursor() as cursor:
         cursor.execute(sql, params)
         if returned is not None:
@@ -192,4 +187,8 @@ def insert_new(objs: Sequence[M], unique: str) -> list[M]:
 
 
 def _prepared(field: Field[Any, Any], obj: Model, db: Any) -> Any:
-    return field.get_db_prep_save(field.pre_save(obj, True), connection=db)
+    """A new row's value for `field`, as `save()` would write it (defaults, `auto_now`)."""
+    value = field.pre_save(obj, True)
+    if hasattr(value, "resolve_expression"):
+        raise TypeError(f"{obj._meta.label}.{field.name}: an expression can't be inserted this way")
+    return field.get_db_prep_save(value, connection=db)
