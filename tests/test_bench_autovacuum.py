@@ -29,7 +29,7 @@ def test_thresholds_grow_with_the_table() -> None:
     assert DEFAULTS.due(rows=1_000_000, dead=200_051, inserted=0, modified=100_051) == (True, True)
 
 
-def test_the_servers_own_settings_decide() -> None:
+def test_other_settings_move_the_thresholds() -> None:
     eager = Autovacuum(vacuum_threshold=0, vacuum_scale_factor=0.0, analyze_threshold=0, analyze_scale_factor=0.0)
     assert eager.due(rows=1_000_000, dead=1, inserted=0, modified=1) == (True, True)
 
