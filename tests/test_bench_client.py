@@ -1,6 +1,7 @@
 """The benchmarks' load generator reads a real server's answers as a browser would: the status, the page and
 every cookie set, and it sends what the server needs to accept a form."""
 
+import socket
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -58,7 +59,6 @@ def test_a_form_is_posted_with_its_body_and_headers(port: int) -> None:
 
 def test_a_server_that_closes_without_answering_is_an_error() -> None:
     import http.client
-    import socket
 
     listener = socket.create_server(("127.0.0.1", 0))
 
@@ -70,4 +70,22 @@ def test_a_server_that_closes_without_answering_is_an_error() -> None:
     threading.Thread(target=hang_up, daemon=True).start()
     with pytest.raises(http.client.BadStatusLine):
         _exchange(listener.getsockname()[1], "GET", "/")
+    listener.close()
+
+
+def test_the_client_ends_its_side_once_the_request_is_sent_so_the_server_need_not_wait_for_its_close() -> None:
+    listener = socket.create_server(("127.0.0.1", 0))
+    heard: list[bytes] = []
+
+    def answer_at_end_of_input() -> None:
+        connection = listener.accept()[0]
+        connection.settimeout(5)
+        while chunk := connection.recv(65536):  # returns b"" only once the client has ended its side
+            heard.append(chunk)
+        connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+        connection.close()
+
+    threading.Thread(target=answer_at_end_of_input, daemon=True).start()
+    assert _exchange(listener.getsockname()[1], "GET", "/")[:2] == (200, "ok")
+    assert b"".join(heard).startswith(b"GET / HTTP/1.1\r\n")
     listener.close()
