@@ -75,7 +75,7 @@ def companions(row: Outbox, now: datetime) -> list[Outbox]:
     limit = settings.OPORA_MAIL_TOGETHER - 1
     if limit <= 0 or not _gathers(row):
         return []
-    waiting = _alike(row, now).select_for_update(skip_locked=True, of=("self",)).select_related("ticket")[:limit]
+    waiting = _alike(row, now).select_for_update(skip_locked=True, of=("self",))[:limit]
     found = {r.pk: r for r in waiting if _gathers(r)}
     if not found:
         return []
