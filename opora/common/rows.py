@@ -4,11 +4,14 @@
 for the watcher's batches, where building a model instance per row costs more than writing it.
 
 `insert`: one new instance, as `save(force_insert=True)` writes it, with its statement built once per model.
+
+`array_text`: a long array as one PostgreSQL literal, for the watcher's UPDATE of a whole batch.
 """
 
 import json
 import re
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any, TypeVar
 
 from django.db import connection, connections, router
@@ -35,6 +38,24 @@ def _value(value: Any) -> Any:
 
 def _dumps(value: Any) -> str:
     return value if isinstance(value, Json) else json.dumps(value)
+
+
+def array_text(values: Sequence[int | datetime | None]) -> str:
+    """PostgreSQL's text for an array of integers or aware datetimes (None as NULL), to be cast in the
+    statement (`%s::bigint[]`). Django's connections bind on the client, where psycopg quotes every element of
+    an array through its pure-Python dumper: 94 ms for the 80,000 values of a 10,000-request sweep, where
+    this join takes 9. An ISO timestamp or an integer never holds what an array literal would have to quote."""
+    return "{" + ",".join(_element(value) for value in values) + "}"
+
+
+def _element(value: int | datetime | None) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, datetime):
+        if value.utcoffset() is None:
+            raise ValueError(f"{value!r}: a naive time would be read in the connection's zone")
+        return value.isoformat()
+    return str(int(value))
 
 
 def _copy_type(field: Field[Any, Any]) -> str:

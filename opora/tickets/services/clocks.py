@@ -7,7 +7,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from opora.accounts.models import Organisation
-from opora.common.rows import Json, insert_rows
+from opora.common.rows import Json, array_text, insert_rows
 from opora.domain.clocks import Clock, ClockPolicy, next_watch_at
 from opora.domain.enums import OPEN_STATES, ClockKind
 
@@ -68,14 +68,15 @@ def _save_marks(marks: list[tuple[Any, ...]]) -> None:
                 [(*(_stamp(value) for value in mark[1:]), mark[0]) for mark in marks],
             )
             return
-        # One array per column: a single statement whatever the batch, with no 65,535-parameter limit.
+        # One array per column: a single statement whatever the batch, with no 65,535-parameter limit. Each
+        # array goes as one literal: psycopg quoting each element took an eighth of the sweep.
         fields = ["watch_at", *_STAMPS]
         casts = ", ".join(["%s::timestamptz[]"] * len(fields))
         stamps = ", ".join(f"{f} = COALESCE(t.{f}, v.{f})" for f in _STAMPS)
         cursor.execute(
             f"UPDATE {table} AS t SET watch_at = v.watch_at, {stamps} "  # noqa: S608 (names from the model)
             f"FROM unnest(%s::bigint[], {casts}) AS v(id, {', '.join(fields)}) WHERE t.ticket_id = v.id",
-            [list(column) for column in zip(*marks, strict=True)],
+            [array_text(column) for column in zip(*marks, strict=True)],
         )
 
 
