@@ -125,7 +125,8 @@ def table() -> str:
             f"First day: {day['requests']:,} requests over {day['compressed_hour_minutes']} minutes (5× burst first),"
             f" auto-routing on: lost requests {day['lost_requests']}, lost mails {day['lost_mails']}, refused or"
             f" failed posts {day['refused_or_failed_posts']}; submit → routed p50 {routed['p50']:.1f} ms, p99"
-            f" {routed['p99']:.1f} ms; submit → confirmation received p50 {mail['p50']:.2f} s, p99"
+            f" {routed['p99']:.1f} ms (auto-routing is part of the submit's own transaction, so a request is"
+            f" routed at the moment it is received); submit → confirmation received p50 {mail['p50']:.2f} s, p99"
             f" {mail['p99']:.2f} s.",
         ]
         if "staff_not_told" in day:
