@@ -7,8 +7,10 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/opora
 PYTEST_ARGS ?=
 # Two test processes (pytest-xdist), one per core of the servers we target; each gets its own test database.
 JOBS ?= 2
+# One benchmark scenario at full size each: `make bench-watcher`, and so on (bench/README.md).
+BENCH_ONE := bench-intake bench-staff-pages bench-watcher bench-reports bench-firstday bench-pairs
 
-.PHONY: run test lint format test-pg test-browser messages security bench bench-smoke clean
+.PHONY: run test lint format test-pg test-browser messages security bench bench-smoke $(BENCH_ONE) clean
 
 $(VENV)/.run-deps: requirements.txt build-constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,6 +51,9 @@ bench: $(VENV)/.dev-deps
 
 bench-smoke: $(VENV)/.dev-deps
 	bench/run smoke
+
+$(BENCH_ONE): $(VENV)/.dev-deps
+	bench/run full $(@:bench-%=%)
 
 messages: $(VENV)/.dev-deps
 	scripts/messages
