@@ -1,6 +1,7 @@
 """`make bench-<scenario>` runs one scenario of the benchmarks, and `bench/run` refuses what it does not know
 before it creates any database."""
 
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -32,8 +33,17 @@ def test_each_scenario_has_a_make_target_that_runs_it_alone_at_full_size() -> No
     assert {"intake", "staff-pages", "watcher", "reports", "firstday"} <= set(scenarios)
     targets = _one_scenario_targets()
     assert sorted(targets) == sorted(f"bench-{name}" for name in scenarios)
+    # Under `make test` this runs inside make, whose variables would have the inner make say where it is.
+    env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}}
     for target in targets:
-        planned = subprocess.run(["make", "-n", target], cwd=ROOT, capture_output=True, text=True, check=True)
+        planned = subprocess.run(
+            ["make", "--no-print-directory", "-n", target],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         assert planned.stdout.splitlines()[-1] == f"bench/run full {target.removeprefix('bench-')}"
 
 
